@@ -1,0 +1,37 @@
+# Quick start: `make run` then `make test`. Both create .venv on first use.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+SCENARIO ?=
+
+.PHONY: run test lint typecheck docs bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# The stamp files re-run the install only when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+run: $(VENV)/.installed
+	$(BIN)/ikdsim run $(SCENARIO) --force
+
+test: $(VENV)/.installed-test
+	$(BIN)/ruff check ikdsim tests benchmarks docs
+	$(BIN)/mypy
+	$(BIN)/python -m pytest
+
+docs: $(VENV)/.installed-test
+	$(BIN)/mkdocs build --strict
+
+bench: $(VENV)/.installed
+	$(BIN)/python benchmarks/bench_simulate.py
+
+clean:
+	rm -rf $(VENV) results site .pytest_cache .mypy_cache .ruff_cache .hypothesis

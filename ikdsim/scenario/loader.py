@@ -1,0 +1,298 @@
+"""Load scenario files: YAML 1.2 with line numbers, overrides, and located error messages."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import io
+import json
+import types
+import typing
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from ikdsim.errors import InputError
+from ikdsim.scenario.schema import Scenario
+
+Loc = tuple[str | int, ...]
+# Tags the YAML core schema resolves by itself; anything else is an object tag we refuse.
+_PLAIN_TAGS = {None, "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:str"}
+
+
+class Document:
+    """Plain data parsed from YAML plus the line of every field, for located messages."""
+
+    def __init__(self, data: Any, lines: dict[Loc, int], origin: str) -> None:
+        self.data = data
+        self.lines = lines
+        self.origin = origin
+
+    def line_of(self, loc: Loc) -> int | None:
+        # Model-level errors point at a parent: use the nearest ancestor we know a line for.
+        for cut in range(len(loc), -1, -1):
+            if (line := self.lines.get(loc[:cut])) is not None:
+                return line
+        return None
+
+
+def parse_yaml(text: str, origin: str) -> Document:
+    yaml = YAML(typ="rt")
+    try:
+        root = yaml.load(io.StringIO(text))
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"{origin}:{mark.line + 1}" if mark is not None else origin
+        raise InputError(f"{where}: YAML syntax error: {exc.problem or exc.context}") from None
+    except YAMLError as exc:
+        raise InputError(f"{origin}: YAML error: {exc}") from None
+    lines: dict[Loc, int] = {(): 1}
+    data = _plain(root, (), lines, origin)
+    if data is None:
+        data = {}
+    return Document(data, lines, origin)
+
+
+def _tag(node: Any) -> str | None:
+    tag = getattr(node, "tag", None)
+    return getattr(tag, "value", tag) if tag is not None else None
+
+
+def _plain(node: Any, loc: Loc, lines: dict[Loc, int], origin: str) -> Any:
+    """Strip ruamel's round-trip types, recording the line of every key and item."""
+    if isinstance(node, TaggedScalar) or _tag(node) not in _PLAIN_TAGS:
+        line = lines.get(loc, 0)
+        raise InputError(
+            f"{origin}:{line}: {_dotted(loc) or 'document'}: YAML tag {_tag(node)!r} is not allowed "
+            "(scenario files hold plain data only)"
+        )
+    if isinstance(node, CommentedMap):
+        out: dict[Any, Any] = {}
+        for key in node:
+            line = node.lc.key(key)[0] + 1
+            lines[(*loc, str(key))] = line
+            out[str(key) if not isinstance(key, str) else key] = _plain(
+                node[key], (*loc, str(key)), lines, origin
+            )
+        return out
+    if isinstance(node, CommentedSeq):
+        items = []
+        for i, item in enumerate(node):
+            lines[(*loc, i)] = node.lc.item(i)[0] + 1
+            items.append(_plain(item, (*loc, i), lines, origin))
+        return items
+    if isinstance(node, float):
+        return float(node)
+    if isinstance(node, bool):
+        return bool(node)
+    if isinstance(node, int):
+        return int(node)
+    if isinstance(node, str):
+        return str(node)
+    return node
+
+
+def read_document(path: Path) -> Document:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a folder, expected a scenario file (.yaml)") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read: {exc}") from None
+    return parse_yaml(text, str(path))
+
+
+def validate(doc: Document, model: type[BaseModel] = Scenario) -> Any:
+    """Validate a document against a model, turning pydantic errors into one located message."""
+    if not isinstance(doc.data, dict):
+        raise InputError(f"{doc.origin}:1: expected a mapping of fields at the top level")
+    try:
+        return model.model_validate(doc.data)
+    except ValidationError as exc:
+        problems = [_describe(err, doc, model) for err in exc.errors(include_url=False)]
+        raise InputError(f"{doc.origin}: invalid scenario ({len(problems)} problem(s))", problems=problems) from None
+
+
+def _describe(err: Any, doc: Document, model: type[BaseModel]) -> str:
+    loc: Loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+    # pydantic adds the union member it tried (e.g. 'list[str]') to the location; drop those.
+    loc = tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p in {"literal['all']"})))
+    line = doc.line_of(loc)
+    where = f"line {line}: " if line else ""
+    path = _dotted(loc) or "(top level)"
+    msg = err["msg"].removeprefix("Value error, ")
+    if err["type"] == "extra_forbidden":
+        known = _field_names(model, loc[:-1])
+        guess = difflib.get_close_matches(str(loc[-1]), known, n=1)
+        hint = f"; did you mean {guess[0]!r}?" if guess else ""
+        msg = f"unknown field{hint} Allowed here: {', '.join(sorted(known))}"
+    elif err["type"] == "missing":
+        msg = "required field is missing"
+    elif "input" in err and err["type"] not in {"model_type", "dict_type"}:
+        msg = f"{msg} (got {err['input']!r})"
+    return f"{where}{path}: {msg}"
+
+
+def _dotted(loc: Loc) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _field_names(model: type[BaseModel], loc: Loc) -> list[str]:
+    """The field names allowed at `loc`, found by walking the schema's type annotations."""
+    annotation: Any = model
+    for part in loc:
+        annotation = _step(annotation, part)
+        if annotation is None:
+            return []
+    cls = _model_in(annotation)
+    return list(cls.model_fields) if cls is not None else []
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        if (found := _model_in(arg)) is not None:
+            return found
+    return None
+
+
+def _step(annotation: Any, part: str | int) -> Any:
+    cls = annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
+    if cls is not None and isinstance(part, str) and part in cls.model_fields:
+        return cls.model_fields[part].annotation
+    origin = typing.get_origin(annotation)
+    if origin in (list, Sequence) and isinstance(part, int):
+        return typing.get_args(annotation)[0]
+    if origin in (dict, Mapping):
+        return typing.get_args(annotation)[1]
+    if origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            if (found := _step(arg, part)) is not None:
+                return found
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Overrides: --set PATH=VALUE
+
+
+def apply_overrides(doc: Document, assignments: Iterable[str], model: type[BaseModel] = Scenario) -> Document:
+    """Apply `PATH=VALUE` overrides to a parsed document (before validation).
+
+    Paths are dotted; items of a list of named entries are addressed by their `name`
+    (`services.bpjs_kesehatan.integrated_from`), other list items by index. VALUE is read as
+    YAML, so `null`, numbers, dates and `[a, b]` lists work.
+    """
+    data = json.loads(json.dumps(doc.data, default=str))  # deep copy; dates survive as ISO strings
+    for raw in assignments:
+        path, value = parse_assignment(raw)
+        set_path(data, path, value, model, origin=f"--set {raw}")
+    return Document(data, doc.lines, doc.origin)
+
+
+def parse_assignment(raw: str) -> tuple[list[str], Any]:
+    if "=" not in raw:
+        raise InputError(f"--set {raw!r}: expected PATH=VALUE, e.g. --set adoption.base_rate=0.05")
+    path_text, value_text = raw.split("=", 1)
+    path = [p.strip() for p in path_text.strip().split(".")]
+    if not path_text.strip() or any(not p for p in path):
+        raise InputError(f"--set {raw!r}: the path {path_text!r} is empty or has an empty part")
+    try:
+        value = parse_yaml(f"v: {value_text}" if value_text.strip() else "v: null", "--set").data["v"]
+    except InputError as exc:
+        raise InputError(f"--set {raw!r}: the value {value_text!r} is not valid YAML ({exc})") from None
+    return path, value
+
+
+def set_path(data: Any, path: Sequence[str], value: Any, model: type[BaseModel], origin: str) -> None:
+    node: Any = data
+    annotation: Any = model
+    for depth, part in enumerate(path):
+        last = depth == len(path) - 1
+        where = ".".join(path[: depth + 1])
+        if isinstance(node, list):
+            index = _list_index(node, part, origin, where)
+            annotation = _step(annotation, index)
+            if last:
+                node[index] = value
+            else:
+                node = node[index]
+            continue
+        if not isinstance(node, dict):
+            raise InputError(f"{origin}: {'.'.join(path[:depth])} is a value, it has no field {part!r}")
+        cls = _model_in(annotation) if _is_model_node(annotation) else None
+        if cls is not None and part not in cls.model_fields:
+            known = list(cls.model_fields)
+            guess = difflib.get_close_matches(part, known, n=1)
+            hint = f"; did you mean {guess[0]!r}?" if guess else ""
+            raise InputError(f"{origin}: unknown field {where!r}{hint} Allowed: {', '.join(known)}")
+        next_annotation = _step(annotation, part)
+        if last:
+            node[part] = value
+            return
+        if part not in node or node[part] is None:
+            if cls is None:
+                raise InputError(f"{origin}: {where!r} does not exist")
+            node[part] = [] if typing.get_origin(next_annotation) is list else {}
+        node = node[part]
+        annotation = next_annotation
+
+
+def _is_model_node(annotation: Any) -> bool:
+    origin = typing.get_origin(annotation)
+    return origin not in (dict, Mapping) and _model_in(annotation) is not None
+
+
+def _list_index(items: list[Any], part: str, origin: str, where: str) -> int:
+    names = [item.get("name") for item in items if isinstance(item, dict)]
+    if part in names:
+        return names.index(part)
+    if part.isdigit() and int(part) < len(items):
+        return int(part)
+    raise InputError(
+        f"{origin}: no item named {part!r} at {where!r}; items here: {', '.join(map(str, names)) or '(none)'}"
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def load_scenario(source: str | Path, overrides: Iterable[str] = ()) -> Scenario:
+    """Load and validate a scenario from a path or the name of a bundled scenario."""
+    from ikdsim.scenario.bundled import resolve
+
+    doc = read_document(resolve(source))
+    if overrides:
+        doc = apply_overrides(doc, overrides)
+    scenario: Scenario = validate(doc)
+    return scenario
+
+
+def scenario_to_data(scenario: Scenario) -> dict[str, Any]:
+    data: dict[str, Any] = scenario.model_dump(mode="json", exclude_none=False)
+    return data
+
+
+def scenario_sha256(scenario: Scenario) -> str:
+    canonical = json.dumps(scenario_to_data(scenario), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def dump_yaml(data: Any) -> str:
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = False
+    yaml.sort_base_mapping_type_on_output = False  # type: ignore[assignment]
+    buf = io.StringIO()
+    yaml.dump(data, buf)
+    return buf.getvalue()
