@@ -1,0 +1,100 @@
+"""Demand: each day, eligible people who do not yet intend to activate decide to.
+
+    λ = (base_rate + word_of_mouth · F + Σ_s uses_s · rate_s(t)) × M_campaign × m_class   (per year)
+    P(decide today) = 1 - exp(-λ / 365)
+
+F is the activated share of the city (or of the own district). The day's decisions in a segment
+are Binomial(not intending, P); a multinomial split records which cause produced each one: a
+cause's share is its part of λ, and the campaign uplift (M - 1)/M is shared among the active
+campaigns in proportion to ln(multiplier).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ikdsim.model.calendar import Calendar
+from ikdsim.model.services import ServiceTimeline
+from ikdsim.model.state import State
+from ikdsim.scenario.schema import Scenario
+
+
+def cause_names(scenario: Scenario) -> list[str]:
+    return (
+        ["base", "word_of_mouth"]
+        + [f"service_{s.name}" for s in scenario.services]
+        + [f"campaign_{c.name}" for c in scenario.campaigns]
+    )
+
+
+class Demand:
+    def __init__(
+        self,
+        scenario: Scenario,
+        state: State,
+        services: list[ServiceTimeline],
+        calendar: Calendar,
+        rng: np.random.Generator,
+    ) -> None:
+        seg = state.segments
+        self.state = state
+        self.services = services
+        self.rng = rng
+        adoption = scenario.adoption
+        self.base = adoption.base_rate
+        self.wom = adoption.word_of_mouth
+        self.wom_by_district = adoption.word_of_mouth_scope == "district"
+        self.uses = seg.uses.astype(float)
+        self.propensity = seg.propensity
+        # Campaign c reaches segment i on day t: a (C, N) reach mask and (C, T) activity mask.
+        self.campaign_log = np.array([np.log(c.multiplier) for c in scenario.campaigns])
+        d_index = {d: i for i, d in enumerate(seg.districts)}
+        g_index = {g: i for i, g in enumerate(seg.groups)}
+        self.campaign_reach = np.zeros((len(scenario.campaigns), len(seg)), dtype=bool)
+        self.campaign_active = np.zeros((len(scenario.campaigns), calendar.days), dtype=bool)
+        for c, camp in enumerate(scenario.campaigns):
+            ds = [d_index[d] for d in scenario.resolve_districts(camp.districts)]
+            gs = [g_index[g] for g in scenario.resolve_groups(camp.groups)]
+            self.campaign_reach[c] = np.isin(seg.district, ds) & np.isin(seg.group, gs)
+            lo = max(0, calendar.day_of(camp.start))
+            hi = min(calendar.days - 1, calendar.day_of(camp.end))
+            if lo <= hi:
+                self.campaign_active[c, lo : hi + 1] = True
+        self.n_causes = 2 + len(services) + len(scenario.campaigns)
+
+    def decide(self, day: int) -> tuple[np.ndarray, np.ndarray]:
+        """Draw today's decisions: (per-segment counts, per-cause totals)."""
+        state = self.state
+        seg = state.segments
+        n = len(seg)
+        n_services = len(self.services)
+        parts = np.empty((n, self.n_causes))
+        parts[:, 0] = self.base
+        if self.wom_by_district:
+            share = state.activated_by_district() / np.maximum(state.district_size, 1)
+            parts[:, 1] = self.wom * share[seg.district]
+        else:
+            parts[:, 1] = self.wom * state.activated_total() / state.total
+        if n_services:
+            rates = np.array([s.rate(day) for s in self.services])
+            parts[:, 2 : 2 + n_services] = self.uses * rates
+        base_total = parts[:, : 2 + n_services].sum(axis=1)
+        if len(self.campaign_log):
+            active = self.campaign_reach & self.campaign_active[:, day][:, None]
+            log_m = (self.campaign_log[:, None] * active).T  # (N, C)
+            log_total = log_m.sum(axis=1)
+            uplift = np.expm1(log_total)  # M - 1
+            with np.errstate(invalid="ignore", divide="ignore"):
+                weights = np.where(log_total[:, None] > 0, log_m / log_total[:, None], 0.0)
+            parts[:, 2 + n_services :] = (base_total * uplift)[:, None] * weights
+        hazard = parts.sum(axis=1) * self.propensity
+        p = -np.expm1(-hazard / 365.0)
+        decided = self.rng.binomial(state.not_intending, p)
+        causes = np.zeros(self.n_causes, dtype=np.int64)
+        rows = np.flatnonzero(decided)
+        if len(rows):
+            row_parts = parts[rows]
+            pvals = row_parts / row_parts.sum(axis=1, keepdims=True)
+            causes = self.rng.multinomial(decided[rows], pvals).sum(axis=0)
+        state.not_intending -= decided
+        return decided, causes

@@ -1,0 +1,119 @@
+"""Outreach ("jemput bola"): mobile teams that visit one venue in one district per working day.
+
+At a visit, `reach` people are present, drawn without replacement from the eligible, not yet
+activated people of the venue's groups in the district. Those among them who already wait in a
+queue are activated first; the others convert with `on_site_conversion`; all within
+`capacity_per_event`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ikdsim.model.calendar import Calendar
+from ikdsim.model.rng import draw_without_replacement
+from ikdsim.model.service_points import Point
+from ikdsim.model.state import State
+from ikdsim.scenario.schema import Outreach, Scenario
+
+
+class Team:
+    """One mobile team of an outreach programme, with its own random stream."""
+
+    def __init__(self, programme: Programme, index: int, rng: np.random.Generator) -> None:
+        self.programme = programme
+        self.index = index
+        self.rng = rng
+
+    def visit(self, day: int) -> tuple[int, int]:
+        """Make today's visit. Returns (activated from queues, converted on the spot)."""
+        prog = self.programme
+        state = prog.state
+        district, venue = prog.next_visit(self.index)
+        segs = prog.targets[(district, venue)]
+        if len(segs) == 0:
+            return 0, 0
+        spec = prog.spec.venues[venue]
+        idle = state.not_intending[segs]
+        holdings = [p.holdings(segs) for p in prog.points]
+        waiting = np.sum(holdings, axis=0) if holdings else np.zeros_like(idle)
+        present = draw_without_replacement(np.concatenate([idle, waiting]), spec.reach, self.rng)
+        idle_present, waiting_present = present[: len(segs)], present[len(segs) :]
+
+        capacity = prog.spec.capacity_per_event
+        from_queue = draw_without_replacement(waiting_present, capacity, self.rng)
+        self._take_from_queues(day, segs, from_queue, holdings)
+        converted = self.rng.binomial(idle_present, prog.spec.on_site_conversion)
+        converted = draw_without_replacement(converted, capacity - int(from_queue.sum()), self.rng)
+        state.not_intending[segs] -= converted
+        state.activated[segs] += from_queue + converted
+        return int(from_queue.sum()), int(converted.sum())
+
+    def _take_from_queues(self, day: int, segs: np.ndarray, people: np.ndarray, holdings: list[np.ndarray]) -> None:
+        # Split each segment's people among the points holding them, uniformly at random.
+        remaining_people = people.copy()
+        remaining_held = np.sum(holdings, axis=0) if holdings else np.zeros_like(people)
+        for point, held in zip(self.programme.points, holdings, strict=True):
+            others = remaining_held - held
+            take = self.rng.hypergeometric(held, others, remaining_people)
+            point.remove(day, segs, take)
+            remaining_people -= take
+            remaining_held = others
+
+class Programme:
+    """An outreach programme: its teams, working days and the policy that picks visits."""
+
+    def __init__(self, spec: Outreach, scenario: Scenario, state: State, calendar: Calendar,
+                 points: list[Point], streams: list[np.random.Generator]) -> None:
+        seg = state.segments
+        self.spec = spec
+        self.name = spec.name
+        self.state = state
+        self.points = points
+        self.districts = [seg.districts.index(d) for d in scenario.resolve_districts(spec.districts)]
+        self.venues = list(spec.venues)
+        self.targets: dict[tuple[int, str], np.ndarray] = {}
+        for d in self.districts:
+            for v, venue in spec.venues.items():
+                gs = [seg.groups.index(g) for g in scenario.resolve_groups(venue.groups)]
+                self.targets[(d, v)] = np.flatnonzero((seg.district == d) & np.isin(seg.group, gs))
+        self.days = calendar.working_days(spec.days, spec.start, spec.end)
+        self.teams = [Team(self, k, rng) for k, rng in enumerate(streams)]
+        self._visits = 0
+        self._credit = dict.fromkeys(self.venues, 0.0)
+        self._venue = self.venues[0]
+
+    def next_visit(self, team: int) -> tuple[int, str]:
+        if self.spec.policy == "largest_gap":
+            return self._largest_gap()
+        # Rotation: districts in turn; after each full round, the next venue kind by smooth
+        # weighted round robin, so venue weights set how often each kind comes up.
+        n = len(self.districts)
+        if self._visits % n == 0:
+            self._venue = self._next_venue()
+        district = self.districts[self._visits % n]
+        self._visits += 1
+        return district, self._venue
+
+    def _next_venue(self) -> str:
+        weights = {v: self.spec.venues[v].weight for v in self.venues}
+        total = sum(weights.values())
+        if total <= 0:
+            return self.venues[0]
+        for v in self.venues:
+            self._credit[v] += weights[v]
+        best = max(self.venues, key=lambda v: self._credit[v])  # first wins ties: deterministic
+        self._credit[best] -= total
+        return best
+
+    def _largest_gap(self) -> tuple[int, str]:
+        # The district furthest behind (lowest activated share), then the venue kind there with
+        # the largest weighted pool of people not yet activated.
+        state = self.state
+        share = state.activated_by_district() / np.maximum(state.district_size, 1)
+        district = min(self.districts, key=lambda d: share[d])
+        def pool(v: str) -> float:
+            segs = self.targets[(district, v)]
+            idle = state.not_intending[segs].sum() + sum(p.holdings(segs).sum() for p in self.points)
+            return float(idle) * self.spec.venues[v].weight
+        return district, max(self.venues, key=pool)
