@@ -1,0 +1,3 @@
+from ikdsim.cli.app import main
+
+main()

@@ -1,0 +1,1 @@
+"""Command-line interface (typer). `app.py` builds the app; each module registers its commands."""

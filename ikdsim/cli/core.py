@@ -1,0 +1,108 @@
+"""Core commands: run one scenario, validate, schema, list bundled scenarios."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from ikdsim.cli.common import console, user_errors
+from ikdsim.scenario.bundled import DEFAULT_SCENARIO, bundled
+
+ScenarioArg = Annotated[
+    str | None,
+    typer.Argument(help=f"Scenario file, or the name of a bundled scenario (default: {DEFAULT_SCENARIO})."),
+]
+SetOpt = Annotated[
+    list[str] | None,
+    typer.Option("--set", help="Override a field: PATH=VALUE, e.g. adoption.base_rate=0.05 (repeatable)."),
+]
+
+
+def run(
+    scenario: ScenarioArg = None,
+    out: Annotated[Path | None, typer.Option(help="Output folder (default: results/<scenario name>).")] = None,
+    seed: Annotated[int | None, typer.Option(help="Root seed (default: the scenario's seed).")] = None,
+    set_: SetOpt = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing output folder.")] = False,
+) -> None:
+    """Run a scenario once, print a summary and write daily.csv, districts.csv, summary.json."""
+    with user_errors():
+        from ikdsim.io.folders import check_destination
+        from ikdsim.io.run_outputs import write_run
+        from ikdsim.model.engine import simulate
+        from ikdsim.scenario.loader import load_scenario
+
+        spec = load_scenario(scenario or DEFAULT_SCENARIO, set_ or [])
+        folder = out or Path("results") / spec.name
+        check_destination(folder, force)  # before the run: a refusal should not cost a simulation
+        result = simulate(spec, seed=seed)
+        write_run(result, folder, force=force)
+        print_summary(result.summary, result.scenario.description)
+        console.print(f"Results written to [bold]{folder}[/bold]")
+
+
+def print_summary(summary: dict[str, Any], description: str = "") -> None:
+    reached = summary["target_reached"]
+    title = f"{summary['scenario']}: {'target reached' if reached else 'target NOT reached'}"
+    table = Table(title=title, show_header=False, title_justify="left")
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    total = summary["population_total"]
+    table.add_row("Target", f"{summary['target_share']:.0%} by {summary['target_by']}")
+    table.add_row("Share on target date", f"{summary['share_at_target_by']:.2%}")
+    table.add_row("Final activated", f"{summary['final_activated']:,} of {total:,} ({summary['final_share']:.2%})")
+    table.add_row("Date target reached", summary["date_target_reached"] or "never in horizon")
+    table.add_section()
+    for name, count in summary["activations_by_channel"].items():
+        table.add_row(f"Activations: {name}", f"{count:,}")
+    table.add_section()
+    for name, count in summary["intents_by_cause"].items():
+        table.add_row(f"Decisions: {name}", f"{count:,}")
+    table.add_section()
+    mean = summary["mean_wait_days"]
+    table.add_row("Mean wait (days)", "n/a" if mean is None else f"{mean:.2f}")
+    table.add_row("90th percentile wait (days)", "n/a" if summary["p90_wait_days"] is None else str(summary["p90_wait_days"]))
+    table.add_row("Peak waiting", f"{summary['peak_waiting']:,}")
+    table.add_row("Gave up waiting", f"{summary['gave_up']:,}")
+    console.print(table)
+
+
+def validate(
+    scenario: Annotated[str, typer.Argument(help="Scenario file or bundled name.")],
+    set_: SetOpt = None,
+) -> None:
+    """Check a scenario file; exit code 2 with located messages if it is invalid."""
+    with user_errors():
+        from ikdsim.scenario.loader import load_scenario
+
+        spec = load_scenario(scenario, set_ or [])
+        console.print(f"{scenario}: valid scenario {spec.name!r}")
+
+
+def schema() -> None:
+    """Print the JSON Schema of scenario files."""
+    from ikdsim.scenario.schema import Scenario
+
+    typer.echo(json.dumps(Scenario.model_json_schema(), indent=2))
+
+
+def scenarios() -> None:
+    """List the bundled scenarios with their descriptions."""
+    with user_errors():
+        from ikdsim.scenario.loader import load_scenario
+
+        table = Table("name", "description", title="Bundled scenarios", title_justify="left")
+        for name, path in bundled().items():
+            table.add_row(name + (" (default)" if name == DEFAULT_SCENARIO else ""), load_scenario(path).description.strip())
+        console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(run)
+    app.command()(validate)
+    app.command()(schema)
+    app.command()(scenarios)

@@ -1,0 +1,43 @@
+"""The output folder of one run: daily.csv, districts.csv, summary.json, scenario.resolved.yaml."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ikdsim.io.folders import atomic_folder
+from ikdsim.io.tables import write_csv, write_json
+from ikdsim.model.results import Result
+from ikdsim.scenario.loader import dump_yaml, scenario_to_data
+
+DAILY_LEAD = ["activated", "activated_share", "intents_new", "activations", "waiting", "gave_up"]
+
+
+def daily_columns(result: Result) -> list[str]:
+    rest = [c for c in result.daily if c not in DAILY_LEAD]
+    return ["date", "day", *DAILY_LEAD, *rest]
+
+
+def write_run(result: Result, out: Path, force: bool = False) -> Path:
+    with atomic_folder(out, force) as tmp:
+        columns = daily_columns(result)
+        write_csv(
+            tmp / "daily.csv",
+            columns,
+            (
+                [date.isoformat(), day, *(result.daily[c][day] for c in columns[2:])]
+                for day, date in enumerate(result.dates)
+            ),
+        )
+        write_csv(
+            tmp / "districts.csv",
+            ["date", "district", "activated", "activated_share"],
+            (
+                [date.isoformat(), name, result.district_activated[day, d],
+                 result.district_activated[day, d] / max(int(result.district_size[d]), 1)]
+                for day, date in enumerate(result.dates)
+                for d, name in enumerate(result.districts)
+            ),
+        )
+        write_json(tmp / "summary.json", result.summary)
+        (tmp / "scenario.resolved.yaml").write_text(dump_yaml(scenario_to_data(result.scenario)), encoding="utf-8")
+    return out
