@@ -61,40 +61,55 @@ class Demand:
             if lo <= hi:
                 self.campaign_active[c, lo : hi + 1] = True
         self.n_causes = 2 + len(services) + len(scenario.campaigns)
+        self._campaign_cache: dict[tuple[int, ...], tuple[np.ndarray, np.ndarray]] = {}
+        self._service_hazard: dict[tuple[float, ...], np.ndarray] = {}
+
+    def _campaign_factor(self, day: int) -> tuple[np.ndarray, np.ndarray]:
+        """Per-segment M × class multiplier, and each campaign's share of ln M, for today.
+
+        Campaigns switch on and off on few days, so the pair is cached per set of active ones.
+        """
+        active = tuple(np.flatnonzero(self.campaign_active[:, day]))
+        cached = self._campaign_cache.get(active)
+        if cached is None:
+            log_m = (self.campaign_log[:, None] * (self.campaign_reach & self.campaign_active[:, day][:, None])).T
+            log_total = log_m.sum(axis=1)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                weights = np.where(log_total[:, None] > 0, log_m / log_total[:, None], 0.0)
+            cached = self._campaign_cache[active] = (np.exp(log_total) * self.propensity, weights)
+        return cached
 
     def decide(self, day: int) -> tuple[np.ndarray, np.ndarray]:
         """Draw today's decisions: (per-segment counts, per-cause totals)."""
         state = self.state
         seg = state.segments
-        n = len(seg)
-        n_services = len(self.services)
-        parts = np.empty((n, self.n_causes))
-        parts[:, 0] = self.base
         if self.wom_by_district:
             share = state.activated_by_district() / np.maximum(state.district_size, 1)
-            parts[:, 1] = self.wom * share[seg.district]
+            wom: np.ndarray | float = self.wom * share[seg.district]
         else:
-            parts[:, 1] = self.wom * state.activated_total() / state.total
-        if n_services:
-            rates = np.array([s.rate(day) for s in self.services])
-            parts[:, 2 : 2 + n_services] = self.uses * rates
-        base_total = parts[:, : 2 + n_services].sum(axis=1)
-        if len(self.campaign_log):
-            active = self.campaign_reach & self.campaign_active[:, day][:, None]
-            log_m = (self.campaign_log[:, None] * active).T  # (N, C)
-            log_total = log_m.sum(axis=1)
-            uplift = np.expm1(log_total)  # M - 1
-            with np.errstate(invalid="ignore", divide="ignore"):
-                weights = np.where(log_total[:, None] > 0, log_m / log_total[:, None], 0.0)
-            parts[:, 2 + n_services :] = (base_total * uplift)[:, None] * weights
-        hazard = parts.sum(axis=1) * self.propensity
-        p = -np.expm1(-hazard / 365.0)
-        decided = self.rng.binomial(state.not_intending, p)
+            wom = self.wom * state.activated_total() / state.total
+        rates = tuple(s.rate(day) for s in self.services)
+        service = self._service_hazard.get(rates)
+        if service is None:  # rates change only on integration, ramp and requirement days
+            service = self._service_hazard[rates] = (
+                self.uses @ np.array(rates) if rates else np.zeros(len(seg))
+            ) + self.base
+        factor, weights = self._campaign_factor(day)
+        hazard = (service + wom) * factor
+        decided = self.rng.binomial(state.not_intending, -np.expm1(hazard * (-1.0 / 365.0)))
+        state.not_intending -= decided
         causes = np.zeros(self.n_causes, dtype=np.int64)
         rows = np.flatnonzero(decided)
         if len(rows):
-            row_parts = parts[rows]
-            pvals = row_parts / row_parts.sum(axis=1, keepdims=True)
+            # The cause split is only needed where someone decided: usually a small minority.
+            parts = np.empty((len(rows), self.n_causes))
+            parts[:, 0] = self.base
+            parts[:, 1] = wom[rows] if isinstance(wom, np.ndarray) else wom
+            n_services = len(self.services)
+            parts[:, 2 : 2 + n_services] = self.uses[rows] * np.array(rates)
+            if self.n_causes > 2 + n_services:
+                uplift = (factor[rows] / self.propensity[rows] - 1.0) * parts[:, : 2 + n_services].sum(axis=1)
+                parts[:, 2 + n_services :] = uplift[:, None] * weights[rows]
+            pvals = parts / parts.sum(axis=1, keepdims=True)
             causes = self.rng.multinomial(decided[rows], pvals).sum(axis=0)
-        state.not_intending -= decided
         return decided, causes

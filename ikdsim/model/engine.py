@@ -25,7 +25,7 @@ from ikdsim.model.outreach import Programme
 from ikdsim.model.population import build_segments
 from ikdsim.model.results import Result
 from ikdsim.model.rng import Streams
-from ikdsim.model.service_points import Point, WaitLog, route
+from ikdsim.model.service_points import Point, Router, WaitLog
 from ikdsim.model.services import ServiceTimeline
 from ikdsim.model.state import State
 from ikdsim.model.summary import summarise
@@ -50,8 +50,7 @@ class Model:
         self.env = simpy.Environment()
         self.services = [ServiceTimeline(s, self.calendar) for s in scenario.services]
         self.demand = Demand(scenario, self.state, self.services, self.calendar, streams("demand"))
-        self.routing_rng = streams("routing")
-        self.waits = WaitLog()
+        self.waits = WaitLog(self.calendar.days)
         self.points = [
             Point(p, scenario, self.state, self.calendar, streams(f"point.{p.name}"), self.waits)
             for p in scenario.channels.service_points
@@ -61,7 +60,8 @@ class Model:
                       [streams(f"outreach.{o.name}.team{k}") for k in range(o.teams)])
             for o in scenario.channels.outreach
         ]
-        self.district_segs = [np.flatnonzero(self.segments.district == d) for d in range(len(self.segments.districts))]
+        district_segs = [np.flatnonzero(self.segments.district == d) for d in range(len(self.segments.districts))]
+        self.router = Router(self.points, district_segs, streams("routing"))
         self._init_table()
 
     # -- the daily table -------------------------------------------------------------------
@@ -90,7 +90,7 @@ class Model:
         for name, count in zip(self.causes, causes, strict=False):
             self.today[f"intents_{name}"] += int(count)
         if n:
-            route(day, self.points, self.district_segs, decided, self.routing_rng)
+            self.router.route(day, decided, self.segments.district)
 
     def _team_action(self, programme: Programme, team: int) -> Callable[[int], None]:
         def act(day: int) -> None:
@@ -127,7 +127,7 @@ class Model:
         waiting = np.zeros(len(self.segments), dtype=np.int64)
         for p in self.points:
             waiting[p.segs] += p.waiting
-            assert sum(c[1] for c in p.cohorts) == p.queue_length, f"cohorts of {p.name} out of step"
+            assert p.cohort.sum() == p.queue_length == p.waiting.sum(), f"queue of {p.name} out of step"
         for name, counts in (("not intending", state.not_intending), ("waiting", waiting), ("activated", state.activated)):
             assert (counts >= 0).all(), f"negative {name} count"
         balance = state.not_eligible + state.not_intending + waiting + state.activated

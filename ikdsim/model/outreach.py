@@ -35,25 +35,28 @@ class Team:
             return 0, 0
         spec = prog.spec.venues[venue]
         idle = state.not_intending[segs]
-        holdings = [p.holdings(segs) for p in prog.points]
+        points = prog.serving[district]
+        holdings = [p.holdings(segs) for p in points]
         waiting = np.sum(holdings, axis=0) if holdings else np.zeros_like(idle)
         present = draw_without_replacement(np.concatenate([idle, waiting]), spec.reach, self.rng)
         idle_present, waiting_present = present[: len(segs)], present[len(segs) :]
 
         capacity = prog.spec.capacity_per_event
         from_queue = draw_without_replacement(waiting_present, capacity, self.rng)
-        self._take_from_queues(day, segs, from_queue, holdings)
+        if from_queue.any():
+            self._take_from_queues(day, segs, from_queue, points, holdings)
         converted = self.rng.binomial(idle_present, prog.spec.on_site_conversion)
         converted = draw_without_replacement(converted, capacity - int(from_queue.sum()), self.rng)
         state.not_intending[segs] -= converted
         state.activated[segs] += from_queue + converted
         return int(from_queue.sum()), int(converted.sum())
 
-    def _take_from_queues(self, day: int, segs: np.ndarray, people: np.ndarray, holdings: list[np.ndarray]) -> None:
+    def _take_from_queues(self, day: int, segs: np.ndarray, people: np.ndarray, points: list[Point],
+                          holdings: list[np.ndarray]) -> None:
         # Split each segment's people among the points holding them, uniformly at random.
         remaining_people = people.copy()
         remaining_held = np.sum(holdings, axis=0) if holdings else np.zeros_like(people)
-        for point, held in zip(self.programme.points, holdings, strict=True):
+        for point, held in zip(points, holdings, strict=True):
             others = remaining_held - held
             take = self.rng.hypergeometric(held, others, remaining_people)
             point.remove(day, segs, take)
@@ -70,6 +73,7 @@ class Programme:
         self.name = spec.name
         self.state = state
         self.points = points
+        self.serving = {d: [p for p in points if d in p.district_ids] for d in range(len(seg.districts))}
         self.districts = [seg.districts.index(d) for d in scenario.resolve_districts(spec.districts)]
         self.venues = list(spec.venues)
         self.targets: dict[tuple[int, str], np.ndarray] = {}
@@ -114,6 +118,6 @@ class Programme:
         district = min(self.districts, key=lambda d: share[d])
         def pool(v: str) -> float:
             segs = self.targets[(district, v)]
-            idle = state.not_intending[segs].sum() + sum(p.holdings(segs).sum() for p in self.points)
+            idle = state.not_intending[segs].sum() + sum(p.holdings(segs).sum() for p in self.serving[district])
             return float(idle) * self.spec.venues[v].weight
         return district, max(self.venues, key=pool)

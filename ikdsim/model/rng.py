@@ -43,13 +43,13 @@ def draw_without_replacement(counts: np.ndarray, m: int, rng: np.random.Generato
     constant; picking m people and bucketing them is much cheaper while m is small, which is the
     common case (a day's service or a visit against a large population of segments).
     """
-    total = int(counts.sum())
+    cum = np.cumsum(counts)
+    total = int(cum[-1]) if len(cum) else 0
     if m >= total:
         return counts.copy()
     if m <= 0:
         return np.zeros_like(counts)
     if m <= 4 * len(counts):
-        cum = np.cumsum(counts)
         picked = rng.choice(total, m, replace=False, shuffle=False)
         return np.bincount(np.searchsorted(cum, picked, side="right"), minlength=len(counts)).astype(
             counts.dtype

@@ -10,27 +10,22 @@ segments + cohorts instead of their product.
 from __future__ import annotations
 
 import math
-from collections import deque
-
 import numpy as np
 
 from ikdsim.model.calendar import Calendar
-from ikdsim.model.population import largest_remainder
 from ikdsim.model.rng import draw_without_replacement
 from ikdsim.model.state import State
-from ikdsim.scenario.schema import WEEKDAYS, Scenario, ServicePoint
+from ikdsim.scenario.schema import Scenario, ServicePoint
 
 
 class WaitLog:
     """Histogram of waiting days of every activation that went through a queue."""
 
-    def __init__(self) -> None:
-        self.counts = np.zeros(64, dtype=np.int64)
+    def __init__(self, days: int) -> None:
+        self.counts = np.zeros(days + 1, dtype=np.int64)
 
-    def add(self, days: int, people: int) -> None:
-        if days >= len(self.counts):
-            self.counts = np.concatenate([self.counts, np.zeros(max(days + 1, 2 * len(self.counts)), np.int64)])
-        self.counts[days] += people
+    def add(self, waited: np.ndarray, people: np.ndarray) -> None:
+        np.add.at(self.counts, waited, people)
 
     def mean(self) -> float | None:
         total = self.counts.sum()
@@ -65,10 +60,13 @@ class Point:
         self.position = np.full(len(seg), -1, dtype=np.int64)
         self.position[self.segs] = np.arange(len(self.segs))
         self.waiting = np.zeros(len(self.segs), dtype=np.int64)
-        self.cohorts: deque[list[int]] = deque()  # [day joined, people still waiting]
+        self.queued = 0  # == waiting.sum(), kept as a number because routing asks for it often
+        # People still waiting by the day they joined; cohorts [head, last] may be non-empty.
+        self.cohort = np.zeros(calendar.days, dtype=np.int64)
+        self.head = 0
+        self.last = -1
         self.open_days = calendar.working_days(spec.open_weekdays, spec.opens, spec.closes)
-        self.open_set = set(self.open_days)
-        open_share = len([w for w in spec.open_weekdays if w in WEEKDAYS]) / 7.0
+        open_share = len(set(spec.open_weekdays)) / 7.0
         self.mean_daily_capacity = self.capacity * open_share
         self.opens_day = 0 if spec.opens is None else calendar.day_of(spec.opens)
         self.closes_day = None if spec.closes is None else calendar.day_of(spec.closes)
@@ -79,46 +77,53 @@ class Point:
 
     @property
     def queue_length(self) -> int:
-        return int(self.waiting.sum())
+        return self.queued
 
     def accepts(self, day: int) -> bool:
         return self.closes_day is None or day <= self.closes_day
 
-    def expected_wait(self, day: int, extra: float = 0.0) -> float:
+    def expected_wait(self, day: int) -> float:
         """Days until a newcomer would be served: days until opening plus queue / capacity."""
         if self.mean_daily_capacity <= 0:
             return math.inf
-        return max(0, self.opens_day - day) + (self.queue_length + extra) / self.mean_daily_capacity
+        return max(0, self.opens_day - day) + self.queued / self.mean_daily_capacity
 
     def join(self, day: int, segs: np.ndarray, people: np.ndarray) -> None:
         total = int(people.sum())
         if total == 0:
             return
-        np.add.at(self.waiting, self.position[segs], people)
-        if self.cohorts and self.cohorts[-1][0] == day:
-            self.cohorts[-1][1] += total
-        else:
-            self.cohorts.append([day, total])
+        self.waiting[self.position[segs]] += people  # segs are distinct: plain fancy-index add
+        self.queued += total
+        self.cohort[day] += total
+        self.last = day
+
+    def _window(self) -> np.ndarray:
+        return self.cohort[self.head : self.last + 1]
+
+    def _advance_head(self) -> None:
+        nonzero = np.flatnonzero(self._window())
+        self.head = self.head + int(nonzero[0]) if len(nonzero) else self.last + 1
+
+    def _log_waits(self, day: int, taken: np.ndarray) -> None:
+        joined = np.flatnonzero(taken)
+        self.waits.add(day - (self.head + joined), taken[joined])
 
     def _take_cohorts_fifo(self, day: int, people: int) -> None:
-        while people > 0:
-            joined, count = self.cohorts[0]
-            take = min(count, people)
-            self.waits.add(day - joined, take)
-            people -= take
-            if take == count:
-                self.cohorts.popleft()
-            else:
-                self.cohorts[0][1] -= take
+        window = self._window()
+        before = np.cumsum(window) - window
+        taken = np.clip(people - before, 0, window)
+        self._log_waits(day, taken)
+        window -= taken
+        self._advance_head()
 
-    def _take_cohorts_random(self, people: int) -> np.ndarray:
-        """Remove `people` uniformly across cohorts; return how many left each cohort."""
-        counts = np.array([c[1] for c in self.cohorts], dtype=np.int64)
-        taken = draw_without_replacement(counts, people, self.rng)
-        for cohort, t in zip(self.cohorts, taken, strict=True):
-            cohort[1] -= int(t)
-        self.cohorts = deque(c for c in self.cohorts if c[1] > 0)
-        return taken
+    def _take_cohorts_random(self, day: int | None, people: int) -> None:
+        """Remove `people` uniformly across cohorts, logging their waits if they were served."""
+        window = self._window()
+        taken = draw_without_replacement(window, people, self.rng)
+        if day is not None:
+            self._log_waits(day, taken)
+        window -= taken
+        self._advance_head()
 
     def holdings(self, segs: np.ndarray) -> np.ndarray:
         """People of the given segments waiting here (0 for segments outside the catchment)."""
@@ -130,12 +135,9 @@ class Point:
         total = int(people.sum())
         if total == 0:
             return
-        np.subtract.at(self.waiting, self.position[segs], people)
-        joined = [c[0] for c in self.cohorts]
-        taken = self._take_cohorts_random(total)
-        for j, t in zip(joined, taken, strict=True):
-            if t:
-                self.waits.add(day - j, int(t))
+        self.waiting[self.position[segs]] -= people
+        self.queued -= total
+        self._take_cohorts_random(day, total)
 
     # -- daily actions ---------------------------------------------------------------------
 
@@ -146,69 +148,88 @@ class Point:
             return 0
         by_segment = draw_without_replacement(self.waiting, served, self.rng)
         self.waiting -= by_segment
+        self.queued -= served
         self.state.activated[self.segs] += by_segment
         self._take_cohorts_fifo(day, served)
         return served
 
     def give_up(self) -> int:
         """Each waiting person leaves with the daily patience probability; back to not intending."""
-        if self.give_up_p == 0.0 or not self.cohorts:
+        if self.give_up_p == 0.0 or self.queued == 0:
             return 0
         leaving = self.rng.binomial(self.waiting, self.give_up_p)
         total = int(leaving.sum())
         if total:
             self.waiting -= leaving
+            self.queued -= total
             self.state.not_intending[self.segs] += leaving
-            self._take_cohorts_random(total)
+            self._take_cohorts_random(None, total)
         return total
 
 
-def route(day: int, points: list[Point], district_segs: list[np.ndarray], decided: np.ndarray,
-          rng: np.random.Generator) -> None:
+class Router:
     """Send each district's new decisions to the points serving it, shortest expected wait first.
 
     The day's arrivals of a district are split so that expected waits come out as equal as
     possible (water-filling); which segments go where is a uniform draw without replacement.
     """
-    for d, segs in enumerate(district_segs):
-        people = decided[segs]
-        total = int(people.sum())
-        if total == 0:
-            continue
-        candidates = [p for p in points if d in p.district_ids and p.accepts(day)]
-        if not candidates:
-            candidates = [p for p in points if d in p.district_ids]
-        shares = _water_fill(day, candidates, total)
-        remaining = people.copy()
-        for point, share in zip(candidates, shares, strict=True):
-            if share == 0:
-                continue
-            part = remaining if share == int(remaining.sum()) else draw_without_replacement(remaining, share, rng)
-            remaining = remaining - part
-            point.join(day, segs, part)
+
+    def __init__(self, points: list[Point], district_segs: list[np.ndarray], rng: np.random.Generator) -> None:
+        self.district_segs = district_segs
+        self.rng = rng
+        self.serving = [[p for p in points if d in p.district_ids] for d in range(len(district_segs))]
+
+    def route(self, day: int, decided: np.ndarray, district: np.ndarray) -> None:
+        totals = np.bincount(district, weights=decided, minlength=len(self.district_segs))
+        for d in np.flatnonzero(totals):
+            segs, serving = self.district_segs[d], self.serving[d]
+            people = decided[segs]
+            total = int(totals[d])
+            # A point that has closed for good takes nobody, unless no other point is left.
+            candidates = [p for p in serving if p.accepts(day)] or serving
+            shares = _water_fill(day, candidates, total)
+            remaining = people
+            for point, share in zip(candidates, shares, strict=True):
+                if share == 0:
+                    continue
+                part = remaining if share == total else draw_without_replacement(remaining, share, self.rng)
+                remaining = remaining - part
+                total -= share
+                point.join(day, segs, part)
 
 
 def _water_fill(day: int, points: list[Point], total: int) -> list[int]:
+    """Split `total` arrivals so the points they go to end up with equal expected waits.
+
+    A point's expected wait before arrivals is w_p = days until it opens + queue / capacity;
+    x_p arrivals raise it by x_p / c_p. Filling the points from the shortest wait up gives the
+    common level L = (total + Σ c_p·w_p) / Σ c_p over the points below L (water-filling).
+    """
     if len(points) == 1:
         return [total]
-    finite = [p for p in points if math.isfinite(p.expected_wait(day))]
-    if not finite:
+    waits = [p.expected_wait(day) for p in points]
+    order = sorted((w, i) for i, w in enumerate(waits) if math.isfinite(w))
+    if not order:
         return [total] + [0] * (len(points) - 1)
-    # Find the wait level L at which the points together absorb `total`:
-    # x_p = max(0, (L - offset_p)·c_p - q_p).
-    def absorbed(level: float) -> list[float]:
-        return [
-            max(0.0, (level - max(0, p.opens_day - day)) * p.mean_daily_capacity - p.queue_length)
-            if p in finite else 0.0
-            for p in points
-        ]
+    cap_sum = weighted = 0.0
+    level = math.inf
+    for k, (w, i) in enumerate(order):
+        cap_sum += points[i].mean_daily_capacity
+        weighted += points[i].mean_daily_capacity * w
+        level = (total + weighted) / cap_sum
+        if k + 1 == len(order) or level <= order[k + 1][0]:
+            break
+    raw = [max(0.0, (level - w) * p.mean_daily_capacity) if math.isfinite(w) else 0.0
+           for w, p in zip(waits, points, strict=True)]
+    scale = total / sum(raw)
+    return _round_to_total([x * scale for x in raw], total)
 
-    lo, hi = 0.0, 1.0
-    while sum(absorbed(hi)) < total:
-        hi *= 2.0
-    for _ in range(60):
-        mid = 0.5 * (lo + hi)
-        lo, hi = (mid, hi) if sum(absorbed(mid)) < total else (lo, mid)
-    raw = np.array(absorbed(hi))
-    raw *= total / raw.sum()
-    return [int(x) for x in largest_remainder(raw)]
+
+def _round_to_total(values: list[float], total: int) -> list[int]:
+    """Largest-remainder rounding for a handful of values (pure Python: cheaper than numpy here)."""
+    floors = [math.floor(v + 1e-9) for v in values]
+    short = total - sum(floors)
+    by_fraction = sorted(range(len(values)), key=lambda i: (floors[i] - values[i], i))
+    for i in by_fraction[:short]:
+        floors[i] += 1
+    return floors
