@@ -61,6 +61,16 @@ class Demand:
             if lo <= hi:
                 self.campaign_active[c, lo : hi + 1] = True
         self.n_causes = 2 + len(services) + len(scenario.campaigns)
+        # Segments whose cause shares are always equal (same services used, same campaigns, same
+        # district when word of mouth is local) form a profile; the class multiplier cancels out.
+        # Summing decisions per profile before the multinomial split is exact and keeps its cost
+        # independent of how many segments had decisions.
+        key = np.concatenate([seg.uses, self.campaign_reach.T], axis=1).astype(np.int64)
+        if self.wom_by_district:
+            key = np.concatenate([key, seg.district[:, None]], axis=1)
+        _, first, self.profile = np.unique(key, axis=0, return_index=True, return_inverse=True)
+        self.profile = self.profile.ravel()
+        self.profile_rep = first
         self._campaign_cache: dict[tuple[int, ...], tuple[np.ndarray, np.ndarray]] = {}
         self._service_hazard: dict[tuple[float, ...], np.ndarray] = {}
 
@@ -99,9 +109,9 @@ class Demand:
         decided = self.rng.binomial(state.not_intending, -np.expm1(hazard * (-1.0 / 365.0)))
         state.not_intending -= decided
         causes = np.zeros(self.n_causes, dtype=np.int64)
-        rows = np.flatnonzero(decided)
-        if len(rows):
-            # The cause split is only needed where someone decided: usually a small minority.
+        if decided.any():
+            per_profile = np.bincount(self.profile, weights=decided, minlength=len(self.profile_rep)).astype(np.int64)
+            rows = self.profile_rep
             parts = np.empty((len(rows), self.n_causes))
             parts[:, 0] = self.base
             parts[:, 1] = wom[rows] if isinstance(wom, np.ndarray) else wom
@@ -110,6 +120,8 @@ class Demand:
             if self.n_causes > 2 + n_services:
                 uplift = (factor[rows] / self.propensity[rows] - 1.0) * parts[:, : 2 + n_services].sum(axis=1)
                 parts[:, 2 + n_services :] = uplift[:, None] * weights[rows]
-            pvals = parts / parts.sum(axis=1, keepdims=True)
-            causes = self.rng.multinomial(decided[rows], pvals).sum(axis=0)
+            # Profiles with nobody deciding may have zero hazard: give them any valid pvals.
+            sums = parts.sum(axis=1, keepdims=True)
+            pvals = np.where(sums > 0, parts / np.where(sums > 0, sums, 1.0), 1.0 / self.n_causes)
+            causes = self.rng.multinomial(per_profile, pvals).sum(axis=0)
         return decided, causes
