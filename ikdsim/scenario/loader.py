@@ -6,6 +6,7 @@ import difflib
 import hashlib
 import io
 import json
+import re
 import types
 import typing
 from collections.abc import Iterable, Mapping, Sequence
@@ -28,10 +29,17 @@ _PLAIN_TAGS = {None, "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml
 class Document:
     """Plain data parsed from YAML plus the line of every field, for located messages."""
 
-    def __init__(self, data: Any, lines: dict[Loc, int], origin: str) -> None:
+    def __init__(self, data: Any, lines: dict[Loc, int], origin: str, overrides: dict[Loc, str] | None = None) -> None:
         self.data = data
         self.lines = lines
         self.origin = origin
+        self.overrides = overrides or {}  # field location -> the --set that gave its value
+
+    def override_of(self, loc: Loc) -> str | None:
+        for cut in range(len(loc), 0, -1):
+            if (raw := self.overrides.get(loc[:cut])) is not None:
+                return raw
+        return None
 
     def line_of(self, loc: Loc) -> int | None:
         # Model-level errors point at a parent: use the nearest ancestor we know a line for.
@@ -51,6 +59,8 @@ def parse_yaml(text: str, origin: str) -> Document:
         raise InputError(f"{where}: YAML syntax error: {exc.problem or exc.context}") from None
     except YAMLError as exc:
         raise InputError(f"{origin}: YAML error: {exc}") from None
+    except ValueError as exc:  # ruamel builds dates eagerly: 2026-13-01 fails here
+        raise InputError(f"{origin}: invalid value in YAML: {exc}") from None
     lines: dict[Loc, int] = {(): 1}
     data = _plain(root, (), lines, origin)
     if data is None:
@@ -124,10 +134,16 @@ def _describe(err: Any, doc: Document, model: type[BaseModel]) -> str:
     loc: Loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
     # pydantic adds the union member it tried (e.g. 'list[str]') to the location; drop those.
     loc = tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p in {"literal['all']"})))
+    msg = err["msg"].removeprefix("Value error, ")
+    # Our validators name the field they blame, relative to where pydantic reports the error.
+    if err["type"] == "value_error" and (m := _BLAMED.match(msg)):
+        loc = loc + _parse_path(m["path"])
+        msg = m["rest"]
     line = doc.line_of(loc)
     where = f"line {line}: " if line else ""
+    if (raw := doc.override_of(loc)) is not None:
+        where = f"--set {raw}: "
     path = _dotted(loc) or "(top level)"
-    msg = err["msg"].removeprefix("Value error, ")
     if err["type"] == "extra_forbidden":
         known = _field_names(model, loc[:-1])
         guess = difflib.get_close_matches(str(loc[-1]), known, n=1)
@@ -135,9 +151,19 @@ def _describe(err: Any, doc: Document, model: type[BaseModel]) -> str:
         msg = f"unknown field{hint} Allowed here: {', '.join(sorted(known))}"
     elif err["type"] == "missing":
         msg = "required field is missing"
-    elif "input" in err and err["type"] not in {"model_type", "dict_type"}:
-        msg = f"{msg} (got {err['input']!r})"
+    elif not isinstance(err.get("input"), dict | list) and err["type"] != "value_error":
+        msg = f"{msg} (got {err.get('input')!r})"
     return f"{where}{path}: {msg}"
+
+
+_BLAMED = re.compile(r"^(?P<path>(?:[A-Za-z_][\w\-]*|\[\d+\])(?:\[\d+\]|\.[\w\- ]+)*): (?P<rest>.*)$", re.S)
+
+
+def _parse_path(text: str) -> Loc:
+    parts: list[str | int] = []
+    for token in re.finditer(r"\[(\d+)\]|([^.\[\]]+)", text):
+        parts.append(int(token[1]) if token[1] is not None else token[2])
+    return tuple(parts)
 
 
 def _dotted(loc: Loc) -> str:
@@ -195,10 +221,11 @@ def apply_overrides(doc: Document, assignments: Iterable[str], model: type[BaseM
     YAML, so `null`, numbers, dates and `[a, b]` lists work.
     """
     data = json.loads(json.dumps(doc.data, default=str))  # deep copy; dates survive as ISO strings
+    overrides = dict(doc.overrides)
     for raw in assignments:
         path, value = parse_assignment(raw)
-        set_path(data, path, value, model, origin=f"--set {raw}")
-    return Document(data, doc.lines, doc.origin)
+        overrides[set_path(data, path, value, model, origin=f"--set {raw}")] = raw
+    return Document(data, doc.lines, doc.origin, overrides)
 
 
 def parse_assignment(raw: str) -> tuple[list[str], Any]:
@@ -215,15 +242,18 @@ def parse_assignment(raw: str) -> tuple[list[str], Any]:
     return path, value
 
 
-def set_path(data: Any, path: Sequence[str], value: Any, model: type[BaseModel], origin: str) -> None:
+def set_path(data: Any, path: Sequence[str], value: Any, model: type[BaseModel], origin: str) -> Loc:
+    """Set `value` at a dotted path; returns the location with list items as indexes."""
     node: Any = data
     annotation: Any = model
+    loc: list[str | int] = []
     for depth, part in enumerate(path):
         last = depth == len(path) - 1
         where = ".".join(path[: depth + 1])
         if isinstance(node, list):
             index = _list_index(node, part, origin, where)
             annotation = _step(annotation, index)
+            loc.append(index)
             if last:
                 node[index] = value
             else:
@@ -238,15 +268,17 @@ def set_path(data: Any, path: Sequence[str], value: Any, model: type[BaseModel],
             hint = f"; did you mean {guess[0]!r}?" if guess else ""
             raise InputError(f"{origin}: unknown field {where!r}{hint} Allowed: {', '.join(known)}")
         next_annotation = _step(annotation, part)
+        loc.append(part)
         if last:
             node[part] = value
-            return
+            break
         if part not in node or node[part] is None:
             if cls is None:
                 raise InputError(f"{origin}: {where!r} does not exist")
             node[part] = [] if typing.get_origin(next_annotation) is list else {}
         node = node[part]
         annotation = next_annotation
+    return tuple(loc)
 
 
 def _is_model_node(annotation: Any) -> bool:

@@ -35,7 +35,7 @@ class Horizon(_Model):
     @model_validator(mode="after")
     def _ordered(self) -> Self:
         if self.end < self.start:
-            raise ValueError(f"end ({self.end}) is before start ({self.start})")
+            raise ValueError(f"end: {self.end} is before start ({self.start})")
         return self
 
     @property
@@ -79,12 +79,13 @@ class Population(_Model):
         ):
             total = sum(shares)
             if abs(total - 1.0) > SHARE_TOLERANCE:
-                raise ValueError(f"{label} shares sum to {total:.6g}, they must sum to 1")
+                raise ValueError(f"{label}: shares sum to {total:.6g}, they must sum to 1 (±{SHARE_TOLERANCE})")
         if self.initial_activated is not None and self.initial_activated_share is not None:
-            raise ValueError("give initial_activated or initial_activated_share, not both")
+            raise ValueError("initial_activated: give initial_activated or initial_activated_share, not both")
         eligible = self.eligible_share * self.total
         if self.initial_count > eligible + 0.5:
             raise ValueError(
+                f"{'initial_activated' if self.initial_activated is not None else 'initial_activated_share'}: "
                 f"initial activated ({self.initial_count}) is above the eligible population "
                 f"({eligible:.0f} people own a usable smartphone)"
             )
@@ -161,7 +162,7 @@ class Campaign(_Model):
     @model_validator(mode="after")
     def _ordered(self) -> Self:
         if self.end < self.start:
-            raise ValueError(f"end ({self.end}) is before start ({self.start})")
+            raise ValueError(f"end: {self.end} is before start ({self.start})")
         return self
 
 
@@ -235,7 +236,7 @@ class Observation(_Model):
     @model_validator(mode="after")
     def _one_value(self) -> Self:
         if (self.share is None) == (self.activated is None):
-            raise ValueError("give exactly one of share or activated")
+            raise ValueError("share: give exactly one of share or activated")
         return self
 
 
@@ -258,14 +259,15 @@ class Scenario(_Model):
     @field_validator("services", "campaigns")
     @classmethod
     def _unique_names(cls, items: list[Service] | list[Campaign]) -> list[Service] | list[Campaign]:
-        _check_unique([i.name for i in items])
+        _check_unique([i.name for i in items], "")
         return items
 
     @model_validator(mode="after")
     def _cross_references(self) -> Self:
         groups = set(self.population.groups)
         districts = set(self.population.districts)
-        _check_unique([p.name for p in self.channels.service_points] + [o.name for o in self.channels.outreach])
+        _check_unique([p.name for p in self.channels.service_points] + [o.name for o in self.channels.outreach],
+                      "channels")
         for i, s in enumerate(self.services):
             _check_names(s.users, groups, f"services[{i}].users", "group")
         for i, c in enumerate(self.campaigns):
@@ -281,23 +283,23 @@ class Scenario(_Model):
             covered = set().union(*(self.point_districts(p) for p in self.channels.service_points))
             if missing := sorted(districts - covered):
                 raise ValueError(
-                    f"districts {missing} are served by no service point; "
+                    f"channels.service_points: districts {missing} are served by no service point; "
                     "list them in a point's districts or use districts: all"
                 )
         if not self.horizon.start <= self.target.by <= self.horizon.end:
             raise ValueError(
-                f"target.by ({self.target.by}) is outside the horizon "
+                f"target.by: {self.target.by} is outside the horizon "
                 f"({self.horizon.start} to {self.horizon.end})"
             )
         for i, obs in enumerate(self.observations):
             if not self.horizon.start <= obs.date <= self.horizon.end:
                 raise ValueError(
-                    f"observations[{i}].date ({obs.date}) is outside the horizon "
+                    f"observations[{i}].date: {obs.date} is outside the horizon "
                     f"({self.horizon.start} to {self.horizon.end})"
                 )
             if obs.activated is not None and obs.activated > self.population.total:
                 raise ValueError(
-                    f"observations[{i}].activated ({obs.activated}) is above population.total "
+                    f"observations[{i}].activated: {obs.activated} is above population.total "
                     f"({self.population.total})"
                 )
         return self
@@ -316,17 +318,19 @@ def _resolve(selection: Selection, universe: dict[str, object]) -> list[str]:
     return list(universe) if selection == ALL else list(selection)
 
 
-def _check_unique(names: list[str]) -> None:
+def _check_unique(names: list[str], where: str) -> None:
     seen: set[str] = set()
-    for n in names:
+    for i, n in enumerate(names):
         if n in seen:
-            raise ValueError(f"name {n!r} is used twice; names must be unique")
+            prefix = f"{where}: " if where else f"[{i}].name: "
+            raise ValueError(f"{prefix}name {n!r} is used twice; names must be unique")
         seen.add(n)
 
 
 def _check_names(selection: Selection | dict[str, float], known: set[str], where: str, kind: str) -> None:
     if selection == ALL:
         return
-    for name in selection:
+    for i, name in enumerate(selection):
         if name not in known:
-            raise ValueError(f"{where}: unknown {kind} {name!r}; known {kind}s: {sorted(known)}")
+            path = f"{where}.{name}" if isinstance(selection, dict) else f"{where}[{i}]"
+            raise ValueError(f"{path}: unknown {kind} {name!r}; known {kind}s: {sorted(known)}")

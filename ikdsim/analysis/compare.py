@@ -1,0 +1,198 @@
+"""Compare scenarios with common random numbers: paired differences against the first one.
+
+For each metric the paired interval (replicate r of B minus replicate r of A) is reported next
+to the unpaired interval the same runs would give if they had been drawn independently; the
+ratio of their widths is what common random numbers buy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ikdsim.analysis.runs import Runs, run_replicates
+from ikdsim.analysis.stats import (
+    Interval,
+    mean_interval,
+    paired_difference,
+    proportion_difference,
+    quantiles,
+    unpaired_difference,
+)
+from ikdsim.scenario.schema import Scenario
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    label: str
+    unit: str
+    values: Callable[[Runs], np.ndarray]
+    binary: bool = False
+
+
+def _final_share(runs: Runs) -> np.ndarray:
+    return runs.share()[:, -1]
+
+
+def _activations(runs: Runs) -> np.ndarray:
+    return runs.column("activations").sum(axis=1).astype(float)
+
+
+METRICS: tuple[Metric, ...] = (
+    Metric("final_share", "final activated share", "share", _final_share),
+    Metric("activations", "activations in the horizon", "people", _activations),
+    Metric("target_reached", "probability of reaching the target", "probability", Runs.reached, binary=True),
+    Metric("days_to_target", "days from start to the target (replicates reaching it)", "days", Runs.days_to_target),
+)
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One metric of one scenario against the baseline (the first scenario)."""
+
+    scenario: str
+    baseline: str
+    metric: Metric
+    baseline_mean: float
+    scenario_mean: float
+    paired: Interval
+    unpaired: Interval
+
+    @property
+    def width_ratio(self) -> float:
+        """Paired width / unpaired width: below 1 when common random numbers help."""
+        if not (self.unpaired.width > 0) or math.isnan(self.paired.width):
+            return math.nan
+        return self.paired.width / self.unpaired.width
+
+    def row(self) -> dict[str, Any]:
+        return {
+            "scenario": self.scenario,
+            "baseline": self.baseline,
+            "metric": self.metric.name,
+            "baseline_mean": self.baseline_mean,
+            "scenario_mean": self.scenario_mean,
+            "difference": self.paired.estimate,
+            "paired_low": self.paired.low,
+            "paired_high": self.paired.high,
+            "unpaired_low": self.unpaired.low,
+            "unpaired_high": self.unpaired.high,
+            "paired_width": self.paired.width,
+            "unpaired_width": self.unpaired.width,
+            "width_ratio": self.width_ratio,
+            "pairs": self.paired.n,
+        }
+
+
+@dataclass
+class Comparison:
+    runs: list[Runs]
+    differences: list[Difference]
+
+    @property
+    def seed(self) -> int:
+        return self.runs[0].seed
+
+    @property
+    def replicates(self) -> int:
+        return self.runs[0].replicates
+
+    def table(self) -> list[dict[str, Any]]:
+        return [d.row() for d in self.differences]
+
+    def replicate_rows(self) -> list[dict[str, Any]]:
+        rows = []
+        for runs in self.runs:
+            final = _final_share(runs)
+            acts = _activations(runs)
+            for r, rec in enumerate(runs.records):
+                rows.append({
+                    "scenario": runs.scenario.name,
+                    "replicate": rec.replicate,
+                    "seed": rec.seed,
+                    "final_share": float(final[r]),
+                    "activations": int(acts[r]),
+                    "target_reached": bool(rec.summary["target_reached"]),
+                    "date_target_reached": rec.summary["date_target_reached"],
+                })
+        return rows
+
+    def scenario_rows(self) -> list[dict[str, Any]]:
+        """Per scenario (not differences): the figures a reader looks for first."""
+        rows = []
+        for runs in self.runs:
+            final = mean_interval(_final_share(runs))
+            reached = runs.reached()
+            days = runs.days_to_target()
+            p05, p50, p95 = quantiles(days, [0.05, 0.5, 0.95])
+            rows.append({
+                "scenario": runs.scenario.name,
+                "final_share": final.estimate,
+                "final_share_low": final.low,
+                "final_share_high": final.high,
+                "prob_target_reached": float(reached.mean()),
+                "replicates_reaching": int(np.sum(~np.isnan(days))),
+                "date_target_reached_p50": _date_after(runs, p50),
+                "date_target_reached_p05": _date_after(runs, p05),
+                "date_target_reached_p95": _date_after(runs, p95),
+            })
+        return rows
+
+
+def _date_after(runs: Runs, days: float) -> str | None:
+    if math.isnan(days):
+        return None
+    return (runs.scenario.horizon.start + dt.timedelta(days=round(days))).isoformat()
+
+
+def differences(runs: Sequence[Runs]) -> list[Difference]:
+    base = runs[0]
+    out = []
+    for other in runs[1:]:
+        for metric in METRICS:
+            a, b = metric.values(base), metric.values(other)
+            if metric.binary:
+                paired = proportion_difference(a, b, paired=True)
+                unpaired = proportion_difference(a, b, paired=False)
+            else:
+                paired = paired_difference(a, b)
+                unpaired = unpaired_difference(a, b)
+            out.append(
+                Difference(
+                    other.scenario.name,
+                    base.scenario.name,
+                    metric,
+                    float(np.nanmean(a)) if np.any(~np.isnan(a)) else math.nan,
+                    float(np.nanmean(b)) if np.any(~np.isnan(b)) else math.nan,
+                    paired,
+                    unpaired,
+                )
+            )
+    return out
+
+
+def compare(
+    scenarios: Sequence[Scenario],
+    replicates: int,
+    seed: int | None = None,
+    *,
+    workers: int = 1,
+    executor: Executor | None = None,
+) -> Comparison:
+    """Run every scenario with the same seeds per replicate and difference each against the first.
+
+    `seed` defaults to the first scenario's seed; it is used for all scenarios, since common
+    random numbers need the same seed everywhere.
+    """
+    if not scenarios:
+        raise ValueError("compare needs at least one scenario")
+    root = scenarios[0].seed if seed is None else seed
+    runs = run_replicates(scenarios, replicates, root, workers=workers, executor=executor)
+    return Comparison(runs, differences(runs))
