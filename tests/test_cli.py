@@ -27,7 +27,8 @@ def test_run_writes_the_documented_files(tmp_path: Path) -> None:
         rows = list(csv.DictReader(fh))
     assert len(rows) == 365
     header = list(rows[0])
-    assert header[:8] == ["date", "day", "activated", "activated_share", "intents_new", "activations", "waiting", "gave_up"]
+    lead = ["date", "day", "activated", "activated_share", "intents_new", "activations", "waiting", "gave_up"]
+    assert header[:8] == lead
     assert {"activations_office", "activations_kel-north", "activations_team"} <= set(header)
     assert {"intents_base", "intents_word_of_mouth", "intents_service_health", "intents_campaign_drive",
             "intents_outreach_team"} <= set(header)
@@ -67,7 +68,9 @@ def test_same_seed_same_bytes_and_seed_option(tmp_path: Path) -> None:
 
 def test_set_changes_the_run(tmp_path: Path) -> None:
     base = runner.invoke(app, ["run", str(SMALL), "--out", str(tmp_path / "a")])
-    more = runner.invoke(app, ["run", str(SMALL), "--out", str(tmp_path / "b"), "--set", "channels.outreach.team.teams=6"])
+    more = runner.invoke(
+        app, ["run", str(SMALL), "--out", str(tmp_path / "b"), "--set", "channels.outreach.team.teams=6"]
+    )
     assert base.exit_code == more.exit_code == 0
     a = json.loads((tmp_path / "a" / "summary.json").read_text())
     b = json.loads((tmp_path / "b" / "summary.json").read_text())

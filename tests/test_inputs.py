@@ -86,7 +86,12 @@ def test_bad_override(tmp_path: Path, assignment: str, expected: str) -> None:
 
 def test_overrides_are_applied_and_validated(tmp_path: Path) -> None:
     code, text = run_cli(
-        "validate", str(SMALL), "--set", "channels.outreach.team.teams=3", "--set", "services.health.integrated_from=null"
+        "validate",
+        str(SMALL),
+        "--set",
+        "channels.outreach.team.teams=3",
+        "--set",
+        "services.health.integrated_from=null",
     )
     assert code == 0, text
 
@@ -113,7 +118,8 @@ def test_existing_output_folder_is_kept_without_force(tmp_path: Path) -> None:
     assert (out / "mine.txt").read_text() == "keep me"
     code, text = run_cli("run", str(SMALL), "--out", str(out), "--force")
     assert code == 0, text
-    assert sorted(p.name for p in out.iterdir()) == ["daily.csv", "districts.csv", "scenario.resolved.yaml", "summary.json"]
+    files = ["daily.csv", "districts.csv", "scenario.resolved.yaml", "summary.json"]
+    assert sorted(p.name for p in out.iterdir()) == files
 
 
 def test_unwritable_output_folder(tmp_path: Path) -> None:

@@ -79,7 +79,7 @@ class Demand:
 
         Campaigns switch on and off on few days, so the pair is cached per set of active ones.
         """
-        active = tuple(np.flatnonzero(self.campaign_active[:, day]))
+        active = tuple(int(c) for c in np.flatnonzero(self.campaign_active[:, day]))
         cached = self._campaign_cache.get(active)
         if cached is None:
             log_m = (self.campaign_log[:, None] * (self.campaign_reach & self.campaign_active[:, day][:, None])).T

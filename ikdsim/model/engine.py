@@ -78,7 +78,9 @@ class Model:
 
     # -- processes -------------------------------------------------------------------------
 
-    def _on_days(self, days: list[int], phase: str, action: Callable[[int], None]) -> Generator[simpy.Event, None, None]:
+    def _on_days(
+        self, days: list[int], phase: str, action: Callable[[int], None]
+    ) -> Generator[simpy.Event, None, None]:
         for day in days:
             yield self.env.timeout(phase_time(day, phase) - self.env.now)
             action(day)
@@ -128,7 +130,8 @@ class Model:
         for p in self.points:
             waiting[p.segs] += p.waiting
             assert p.cohort.sum() == p.queue_length == p.waiting.sum(), f"queue of {p.name} out of step"
-        for name, counts in (("not intending", state.not_intending), ("waiting", waiting), ("activated", state.activated)):
+        stocks = {"not intending": state.not_intending, "waiting": waiting, "activated": state.activated}
+        for name, counts in stocks.items():
             assert (counts >= 0).all(), f"negative {name} count"
         balance = state.not_eligible + state.not_intending + waiting + state.activated
         assert (balance == self.segments.size).all(), "people were created or lost"

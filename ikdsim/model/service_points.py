@@ -10,6 +10,7 @@ segments + cohorts instead of their product.
 from __future__ import annotations
 
 import math
+
 import numpy as np
 
 from ikdsim.model.calendar import Calendar

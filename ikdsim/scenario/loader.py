@@ -140,7 +140,7 @@ def _describe(err: Any, doc: Document, model: type[BaseModel]) -> str:
         loc = loc + _parse_path(m["path"])
         msg = m["rest"]
     line = doc.line_of(loc)
-    where = f"line {line}: " if line else ""
+    where = f"{doc.origin}:{line}: " if line else f"{doc.origin}: "
     if (raw := doc.override_of(loc)) is not None:
         where = f"--set {raw}: "
     path = _dotted(loc) or "(top level)"

@@ -7,13 +7,14 @@ so a typo in a scenario is an error, never a silently ignored parameter.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-ALL = "all"
+ALL: Literal["all"] = "all"
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 NonNeg = Annotated[float, Field(ge=0.0)]
@@ -175,7 +176,7 @@ class ServicePoint(_Model):
     )
     hours_per_day: float = Field(default=7.0, ge=0.0, le=24.0, description="Service hours on an open day (hours).")
     open_weekdays: list[Weekday] = Field(
-        default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"], description="Weekdays the point is open."
+        default_factory=lambda: list(WEEKDAYS[:5]), description="Weekdays the point is open."
     )
     opens: dt.date | None = Field(default=None, description="Date the point starts serving (date); null: open.")
     closes: dt.date | None = Field(default=None, description="Last date the point serves (date); null: never closes.")
@@ -201,7 +202,7 @@ class Outreach(_Model):
     name: Name = Field(description="Outreach programme identifier.")
     teams: int = Field(default=1, ge=0, description="Mobile teams; each makes one visit per working day (count).")
     days: list[Weekday] = Field(
-        default_factory=lambda: ["mon", "tue", "wed", "thu"], description="Weekdays the teams go out."
+        default_factory=lambda: list(WEEKDAYS[:4]), description="Weekdays the teams go out."
     )
     start: dt.date | None = Field(default=None, description="First day of visits (date); null: horizon start.")
     end: dt.date | None = Field(default=None, description="Last day of visits (date); null: horizon end.")
@@ -314,7 +315,7 @@ class Scenario(_Model):
         return _resolve(selection, self.population.groups)
 
 
-def _resolve(selection: Selection, universe: dict[str, object]) -> list[str]:
+def _resolve(selection: Selection, universe: Mapping[str, object]) -> list[str]:
     return list(universe) if selection == ALL else list(selection)
 
 
