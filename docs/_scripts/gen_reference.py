@@ -1,0 +1,277 @@
+"""Generate the reference pages from the code: the CLI from the typer app, the schema from pydantic.
+
+Called by the MkDocs hook (docs/_scripts/hooks.py) on every build, so the pages cannot drift
+from the code. To look at them without building the site:
+
+    .venv/bin/python docs/_scripts/gen_reference.py cli       # Markdown on stdout
+    .venv/bin/python docs/_scripts/gen_reference.py schema
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import html
+import json
+import pathlib
+import sys
+import types
+import typing
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+from pydantic_core import PydanticUndefined
+
+
+def cell(text: object) -> str:
+    """Text safe inside a Markdown table cell."""
+    return html.escape(str(text), quote=False).replace("|", "\\|").replace("\n", " ")
+
+
+# -- CLI ----------------------------------------------------------------------------------------
+# typer (0.29+) runs on its own copy of click, so parameters are read by duck typing rather than
+# through click's classes.
+
+
+def cli_markdown() -> str:
+    import typer.main
+    from typer._click import Context
+
+    from ikdsim.cli.app import app
+
+    root = typer.main.get_command(app)
+    out = [
+        "# Command line",
+        "",
+        "Generated from the `ikdsim` typer app at build time (`docs/_scripts/gen_reference.py`);",
+        "`ikdsim COMMAND --help` prints the same in the terminal. `python -m ikdsim` is the same",
+        "program. Exit codes: 0 success, 2 bad input (the message names the file, the field and",
+        "the line where known, and nothing is written), 130 interrupted.",
+        "",
+    ]
+    out += _command_section(root, Context(root, info_name="ikdsim"), "ikdsim", level=2)
+    return "\n".join(out) + "\n"
+
+
+def _command_section(cmd: Any, ctx: Any, path: str, level: int) -> list[str]:
+    from typer._click import Context
+    from typer.core import TyperArgument, TyperOption
+
+    out = [f"{'#' * level} `{path}`", ""]
+    if cmd.help:
+        out += [_help_text(cmd.help), ""]
+    pieces = " ".join(cmd.collect_usage_pieces(ctx))
+    out += ["```text", f"{path} {pieces}".rstrip(), "```", ""]
+    arguments = [p for p in cmd.params if isinstance(p, TyperArgument)]
+    options = [p for p in cmd.params if isinstance(p, TyperOption) and not p.hidden]
+    if arguments:
+        out += ["| Argument | Type | Required | Description |", "|---|---|---|---|"]
+        for arg in arguments:
+            out.append(
+                f"| `{cell(arg.name)}` | {cell(_param_type(arg))} | "
+                f"{'yes' if arg.required else 'no'} | {cell(arg.help or '')} |"
+            )
+        out.append("")
+    if options:
+        out += ["| Option | Type | Default | Description |", "|---|---|---|---|"]
+        for opt in options:
+            names = ", ".join(f"`{n}`" for n in [*opt.opts, *opt.secondary_opts])
+            kind, default, text = _param_type(opt), _default(opt), opt.help or ""
+            out.append(f"| {names} | {cell(kind)} | {cell(default)} | {cell(text)} |")
+        out.append("")
+    if hasattr(cmd, "list_commands"):
+        for name in cmd.list_commands(ctx):
+            sub = cmd.get_command(ctx, name)
+            if sub is None or getattr(sub, "hidden", False):
+                continue
+            sub_ctx = Context(sub, info_name=name, parent=ctx)
+            # Commands of the root sit beside it (##); commands of a sub-group go one level down.
+            sub_level = level if path == "ikdsim" else level + 1
+            out += _command_section(sub, sub_ctx, f"{path} {name}", sub_level)
+    return out
+
+
+def _help_text(text: str) -> str:
+    # Keep paragraphs; drop click's \\b (no-rewrap) markers.
+    return "\n".join(line for line in text.strip().splitlines() if line.strip() != "\b")
+
+
+def _param_type(param: Any) -> str:
+    if getattr(param, "is_flag", False):
+        return "flag"
+    annotation = param.type_descriptor.annotation
+    if typing.get_origin(annotation) is list:
+        return f"{_type(typing.get_args(annotation)[0])}, repeatable"
+    return _type(annotation)
+
+
+def _default(opt: Any) -> str:
+    default = opt.default
+    if default is None or default == () or default == [] or (opt.is_flag and default is False):
+        return ""
+    if callable(default):
+        return "(computed)"
+    return str(default)
+
+
+# -- scenario schema ----------------------------------------------------------------------------
+
+
+def schema_markdown() -> str:
+    from ikdsim.scenario.schema import Scenario
+
+    out = [
+        "# Scenario file",
+        "",
+        "Generated from the pydantic models in `ikdsim/scenario/schema.py` at build time",
+        "(`docs/_scripts/gen_reference.py`). A scenario is a YAML file; unknown keys are errors.",
+        "Every field below can be overridden on the command line with `--set PATH=VALUE`",
+        "(`VALUE` is read as YAML); items of a list of named entries are addressed by their",
+        "`name`, e.g. `--set services.bpjs_kesehatan.integrated_from=2026-03-01` or",
+        "`--set channels.outreach.jemput-bola.teams=4`.",
+        "",
+        "Shares are fractions (0.3, not 30). Dates are ISO (`2026-02-18`). `all` in a",
+        "district or group selection means every district or group of the population.",
+        "",
+    ]
+    for path, model in _models(Scenario, "(top level)"):
+        out += _model_section(path, model)
+    schema = json.dumps(Scenario.model_json_schema(), indent=2)
+    out += [
+        "## JSON Schema",
+        "",
+        "`ikdsim schema` prints this JSON Schema (draft 2020-12), for editors that validate YAML",
+        "against a schema.",
+        "",
+        '??? note "JSON Schema of a scenario"',
+        "",
+        "    ```json",
+        *[f"    {line}" for line in schema.splitlines()],
+        "    ```",
+        "",
+    ]
+    return "\n".join(out) + "\n"
+
+
+def _models(model: type[BaseModel], path: str) -> list[tuple[str, type[BaseModel]]]:
+    """The model and every model nested in it, depth first, with the path that reaches it."""
+    found = [(path, model)]
+    for name, info in model.model_fields.items():
+        nested = _nested(info.annotation, name if path == "(top level)" else f"{path}.{name}")
+        for sub_path, sub in nested:
+            found += _models(sub, sub_path)
+    return found
+
+
+def _nested(annotation: Any, path: str) -> list[tuple[str, type[BaseModel]]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [(path, annotation)]
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin is list:
+        return _nested(args[0], f"{path}[]")
+    if origin is dict:
+        return _nested(args[1], f"{path}.<name>")
+    if origin in (typing.Union, types.UnionType):
+        return [found for a in args for found in _nested(a, path)]
+    if origin is typing.Annotated:
+        return _nested(args[0], path)
+    return []
+
+
+def _model_section(path: str, model: type[BaseModel]) -> list[str]:
+    title = "Scenario" if path == "(top level)" else f"`{path}`"
+    out = [f"## {title}", ""]
+    doc = (model.__doc__ or "").strip()
+    if doc and not doc.startswith(("A base class", "Usage docs")):
+        out += [doc.splitlines()[0], ""]
+    out += ["| Field | Type | Default | Description |", "|---|---|---|---|"]
+    for name, info in model.model_fields.items():
+        kind, default = type_name(info.annotation, info), _field_default(info)
+        text = info.description
+        out.append(f"| `{name}` | {cell(kind)} | {cell(default)} | {cell(text or '')} |")
+    out.append("")
+    return out
+
+
+def _constraints(metadata: list[Any]) -> str:
+    parts = []
+    flat: list[Any] = []
+    for m in metadata:
+        flat += m.metadata if isinstance(m, FieldInfo) else [m]
+    for m in flat:
+        for attr, sym in (("ge", "≥"), ("gt", ">"), ("le", "≤"), ("lt", "<")):
+            value = getattr(m, attr, None)
+            if value is not None:
+                parts.append(f"{sym} {value}")
+        if getattr(m, "min_length", None):
+            parts.append(f"at least {m.min_length}")
+        if getattr(m, "pattern", None):
+            parts.append("a name")
+    return ", ".join(parts)
+
+
+def type_name(annotation: Any, info: FieldInfo | None = None) -> str:
+    base = _type(annotation)
+    extra = _constraints(info.metadata) if info is not None else ""
+    if extra.endswith("a name"):
+        return "name"
+    return f"{base} ({extra})" if extra else base
+
+
+def _type(annotation: Any) -> str:
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if annotation is type(None):
+        return "null"
+    if origin is typing.Annotated:
+        inner = _type(args[0])
+        extra = _constraints(list(args[1:]))
+        if extra.endswith("a name"):
+            return "name"
+        return f"{inner} ({extra})" if extra else inner
+    if origin is typing.Literal:
+        return " | ".join(f'"{a}"' for a in args)
+    if origin in (typing.Union, types.UnionType):
+        literal_all = [a for a in args if typing.get_origin(a) is typing.Literal]
+        rest = [a for a in args if a not in literal_all]
+        names = [_type(a) for a in literal_all] + [_type(a) for a in rest]
+        return " | ".join(names)
+    if origin is list:
+        return f"list of {_type(args[0])}"
+    if origin is dict:
+        return f"map of {_type(args[0])} → {_type(args[1])}"
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return "mapping (below)"
+    if annotation is dt.date:
+        return "date"
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        return " | ".join(str(m.value) for m in annotation)
+    if annotation is pathlib.Path:
+        return "path"
+    return getattr(annotation, "__name__", str(annotation))
+
+
+def _field_default(info: FieldInfo) -> str:
+    if info.default_factory is not None:
+        value = info.default_factory()  # type: ignore[call-arg]
+        if isinstance(value, BaseModel):
+            return "(defaults below)"
+        return json.dumps(value, default=str)
+    if info.default is PydanticUndefined:
+        return "required"
+    return json.dumps(info.default, default=str)
+
+
+def main(argv: list[str]) -> int:
+    pages = {"cli": cli_markdown, "schema": schema_markdown}
+    if len(argv) != 1 or argv[0] not in pages:
+        print(f"usage: gen_reference.py {{{'|'.join(pages)}}}", file=sys.stderr)
+        return 2
+    sys.stdout.write(pages[argv[0]]())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

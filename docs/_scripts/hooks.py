@@ -1,0 +1,36 @@
+"""MkDocs hooks: pages and figures generated from the code at every build.
+
+* `reference/cli.md` from the typer app and `reference/schema.md` from the pydantic models
+  (gen_reference.py);
+* `img/validation-*.png` from simulations of docs/examples/ and the bundled scenarios
+  (gen_figures.py).
+
+They exist only inside the build (virtual files), so they can never be stale and nothing
+generated is committed. The scripts run on their own too, to inspect their output.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from mkdocs.structure.files import File, Files
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import gen_figures
+import gen_reference
+
+
+def on_files(files: Files, config: Any) -> Files:
+    generated: dict[str, str | bytes] = {
+        "reference/cli.md": gen_reference.cli_markdown(),
+        "reference/schema.md": gen_reference.schema_markdown(),
+    }
+    generated.update({f"img/{name}": png for name, png in gen_figures.render_all().items()})
+    for uri, content in generated.items():
+        if files.get_file_from_path(uri) is not None:
+            raise RuntimeError(f"docs/{uri} is generated at build time; delete the file from docs/")
+        files.append(File.generated(config, uri, content=content))
+    return files
