@@ -9,8 +9,8 @@ The rules, for anyone writing a page (README.md and docs/**/*.md):
   fine) has the title `Output` (```` ```text title="Output" ````), it is the expected output of
   everything the Python block printed. Python blocks of one page share one namespace, in order.
 * A ```` ```yaml title="scenarios/x.yaml" ```` block whose title names a file of the repository
-  must be an exact excerpt of that file (consecutive lines), so a walk-through cannot drift
-  from the file it explains.
+  must be an excerpt of that file: consecutive lines, each equal to the file's line or to it
+  without its trailing `# comment`, so a walk-through cannot drift from the file it explains.
 * `<!-- docs-test: skip -->` on the line before a block leaves it out (for commands that need
   other machines, like starting a Dask scheduler). Blocks in other languages (`bash`, `yaml`
   without a file title, …) are shown only: never put output in them.
@@ -49,6 +49,7 @@ COMMAND_TIMEOUT = 300  # seconds; a docs command that takes longer is a bug in t
 KNOWN_LANGUAGES = {"console", "python", "py", "text", "bash", "sh", "yaml", "yml", "json", "toml",
                    "csv", "ini", "javascript", ""}
 FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
+COMMENT = re.compile(r"\s+#.*$")
 TITLE = re.compile(r"""title=["']([^"']*)["']""")
 
 
@@ -288,7 +289,14 @@ def check_excerpt(example: Example) -> Outcome:
     excerpt = clean("\n".join(block.body))
     source = clean((ROOT / block.title).read_text(encoding="utf-8"))
     n = len(excerpt)
-    found = any(source[i : i + n] == excerpt for i in range(len(source) - n + 1))
+
+    def same(shown: str, line: str) -> bool:
+        return shown == line or shown == COMMENT.sub("", line)
+
+    found = any(
+        all(same(shown, line) for shown, line in zip(excerpt, source[i : i + n], strict=True))
+        for i in range(len(source) - n + 1)
+    )
     error = None if found else f"{block.where}: not an excerpt of {block.title} any more"
     return Outcome(example, [[]], error=error)
 
