@@ -1,3 +1,4 @@
 from ikdsim.cli.app import main
 
-main()
+if __name__ == "__main__":  # worker processes (spawn, forkserver) import this module
+    main()

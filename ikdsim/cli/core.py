@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from ikdsim.cli.common import console, user_errors
+from ikdsim.errors import InputError
 from ikdsim.scenario.bundled import DEFAULT_SCENARIO, bundled
 
 ScenarioArg = Annotated[
@@ -28,8 +29,30 @@ def run(
     seed: Annotated[int | None, typer.Option(help="Root seed (default: the scenario's seed).")] = None,
     set_: SetOpt = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing output folder.")] = False,
+    replicates: Annotated[
+        str | None,
+        typer.Option(
+            "--replicates",
+            help="Run N replicates and report uncertainty, or 'auto': add replicates until --precision is met.",
+        ),
+    ] = None,
+    precision: Annotated[
+        float | None,
+        typer.Option(help="With --replicates auto: wanted 95 % half-width of the mean final share (default 0.005)."),
+    ] = None,
+    max_replicates: Annotated[
+        int, typer.Option(help="With --replicates auto: stop here even if the precision is not met.")
+    ] = 1000,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", "-w", help="Worker processes for replicates (default: the number of cores)."),
+    ] = None,
+    dask: Annotated[bool, typer.Option("--dask", help="Run replicates on a Dask LocalCluster started here.")] = False,
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help="Run replicates on a Dask cluster: scheduler address.")
+    ] = None,
 ) -> None:
-    """Run a scenario once, print a summary and write daily.csv, districts.csv, summary.json."""
+    """Run a scenario once (or N replicates), print a summary and write the results folder."""
     with user_errors():
         from ikdsim.io.folders import check_destination
         from ikdsim.io.run_outputs import write_run
@@ -39,6 +62,16 @@ def run(
         spec = load_scenario(scenario or DEFAULT_SCENARIO, set_ or [])
         folder = out or Path("results") / spec.name
         check_destination(folder, force)  # before the run: a refusal should not cost a simulation
+        if replicates is not None:
+            from ikdsim.cli.experiments import run_replicates_cli
+
+            run_replicates_cli(
+                spec, folder, force=force, seed=seed, replicates=replicates, precision=precision,
+                max_replicates=max_replicates, workers=workers, dask=dask, scheduler=scheduler,
+            )
+            return
+        if precision is not None:
+            raise InputError("--precision applies to --replicates auto")
         result = simulate(spec, seed=seed)
         write_run(result, folder, force=force)
         print_summary(result.summary, result.scenario.description)

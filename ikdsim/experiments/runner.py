@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import os
 import traceback
-from collections.abc import Callable, Hashable, Iterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from collections import deque
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -107,3 +108,62 @@ def run_tasks(
     finally:
         if own:
             pool.shutdown()
+
+
+def batch_size_for(runs: int, workers: int, largest: int = 32) -> int:
+    """Runs per batch: about 16 batches per worker for load balance, at most `largest` runs.
+
+    A run of the default scenario takes ~0.1 s, so even small batches keep scheduling overhead
+    (pickling, a Dask task) under a few per cent; the cap keeps progress reports frequent.
+    """
+    return max(1, min(largest, runs // (16 * max(workers, 1))))
+
+
+def stream_batches(
+    tasks: Iterable[RunTask],
+    executor: Executor | None,
+    batch_size: int,
+    max_pending: int = 4,
+) -> Iterator[list[RunRecord]]:
+    """Yield the records of each batch as soon as it finishes (completion order).
+
+    `tasks` is consumed lazily and at most `max_pending` batches are in flight, so the memory of
+    the calling process does not grow with the number of runs. Callers that need an order sort
+    by the task key; nothing here depends on timing except the order batches arrive in.
+    """
+    batches = _lazy_batches(tasks, batch_size)
+    if executor is None:
+        for batch in batches:
+            yield _execute_batch(batch)
+        return
+    pending: deque[Future[list[RunRecord]]] = deque()
+    try:
+        exhausted = False
+        while True:
+            while not exhausted and len(pending) < max_pending:
+                try:
+                    batch = next(batches)
+                except StopIteration:
+                    exhausted = True
+                    break
+                pending.append(executor.submit(_execute_batch, batch))
+            if not pending:
+                return
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in [f for f in pending if f in done]:
+                pending.remove(future)
+                yield future.result()
+    finally:
+        for future in pending:
+            future.cancel()
+
+
+def _lazy_batches(tasks: Iterable[RunTask], size: int) -> Iterator[list[RunTask]]:
+    batch: list[RunTask] = []
+    for task in tasks:
+        batch.append(task)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

@@ -1,0 +1,395 @@
+"""Experiment commands: sweep, sweep-summary, sensitivity; and replicates for `run`."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+import typer
+from rich.table import Table
+
+from ikdsim.cli.common import console, err_console, user_errors
+from ikdsim.errors import InputError
+
+if TYPE_CHECKING:
+    from ikdsim.experiments.summary import PointSummary
+    from ikdsim.scenario.schema import Scenario
+
+WorkersOpt = Annotated[
+    int | None, typer.Option("--workers", "-w", help="Worker processes (default: the number of cores).")
+]
+DaskOpt = Annotated[
+    bool, typer.Option("--dask", help="Run on a Dask LocalCluster started here (pip install 'ikdsim[dask]').")
+]
+SchedulerOpt = Annotated[
+    str | None, typer.Option("--scheduler", help="Run on a Dask cluster: scheduler address, e.g. tcp://host:8786.")
+]
+TimeoutOpt = Annotated[float, typer.Option("--connect-timeout", help="Seconds to wait for --scheduler.")]
+ResumeOpt = Annotated[
+    bool, typer.Option("--resume", help="Continue an interrupted run in --out; finished runs are skipped.")
+]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Replace an existing output folder.")]
+ChunkRunsOpt = Annotated[
+    int, typer.Option("--chunk-runs", min=1, help="Store finished runs every N runs.", hidden=True)
+]
+ChunkSecondsOpt = Annotated[
+    float, typer.Option("--chunk-seconds", min=0.0, help="... or every S seconds, whichever comes first.", hidden=True)
+]
+
+
+def _engine_args(workers: int | None, dask: bool, scheduler: str | None, timeout: float) -> dict[str, Any]:
+    return {"workers": workers, "dask": dask, "scheduler": scheduler, "connect_timeout": timeout}
+
+
+def _check_out(folder: Path, resume: bool, force: bool) -> None:
+    """Refuse a bad destination before any engine starts or run is spent."""
+    from ikdsim.io.folders import check_destination
+
+    if resume and force:
+        raise InputError("give --resume (continue) or --force (start again), not both")
+    if resume and folder.exists():
+        if not (folder / "manifest.json").is_file():
+            raise InputError(f"{folder}: not a sweep folder (no manifest.json); nothing to resume")
+        return
+    if folder.exists() and not force:
+        raise InputError(
+            f"{folder}: output folder exists; use --resume to continue it, --force to replace it, "
+            "or --out to choose another"
+        )
+    check_destination(folder, force)
+
+
+# ---------------------------------------------------------------------------------------------
+# run --replicates
+
+
+def parse_replicates(text: str, precision: float | None) -> tuple[int | None, float | None]:
+    """`N` or `auto` → (N, None) or (None, precision)."""
+    if text.strip().lower() == "auto":
+        precision = 0.005 if precision is None else precision
+        if not 0 < precision < 1:
+            raise InputError(f"--precision {precision}: must be a share between 0 and 1, e.g. 0.005")
+        return None, precision
+    try:
+        n = int(text)
+    except ValueError:
+        raise InputError(f"--replicates {text!r}: expected a whole number or 'auto'") from None
+    if n < 1:
+        raise InputError(f"--replicates {n}: must be at least 1")
+    if precision is not None:
+        raise InputError("--precision applies to --replicates auto")
+    return n, None
+
+
+def run_replicates_cli(
+    spec: Scenario,
+    folder: Path,
+    *,
+    force: bool,
+    seed: int | None,
+    replicates: str,
+    precision: float | None,
+    max_replicates: int,
+    workers: int | None,
+    dask: bool,
+    scheduler: str | None,
+) -> None:
+    """The `run --replicates` path: run, write the folder, print the uncertainty summary."""
+    from ikdsim.experiments.executors import open_engine
+    from ikdsim.experiments.progress import BarProgress
+    from ikdsim.experiments.replicate_outputs import write_replicates
+    from ikdsim.experiments.replicates import run_replicates, run_until_precise
+
+    n, precision = parse_replicates(replicates, precision)
+    if max_replicates < 2:
+        raise InputError(f"--max-replicates {max_replicates}: must be at least 2")
+    started = time.perf_counter()
+    with open_engine(workers, dask=dask, scheduler=scheduler) as engine:
+        progress = BarProgress("replicates")
+        if n is not None:
+            reps = run_replicates(spec, n, engine, seed=seed, progress=progress)
+        else:
+            assert precision is not None
+            reps = run_until_precise(
+                spec, precision, engine, seed=seed, max_replicates=max_replicates, progress=progress
+            )
+        description = engine.description
+    summary = write_replicates(reps, folder, force=force)
+    _print_replicates(summary, reps.stopping.runs_discarded, description, time.perf_counter() - started)
+    console.print(f"Results written to [bold]{folder}[/bold]")
+
+
+def _print_replicates(s: dict[str, Any], discarded: int, engine: str, seconds: float) -> None:
+    prob = s["prob_target_reached"]
+    share = s["final_share"]
+    date = s["date_target_reached"]
+    table = Table(
+        title=f"{s['scenario']}: {s['replicates']} replicates, chance of {s['target_share']:.0%} by {s['target_by']}",
+        show_header=False,
+        title_justify="left",
+    )
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    table.add_row(
+        "P(target reached)",
+        f"{prob['estimate']:.1%}  (95 % CI {prob['ci95_low']:.1%} to {prob['ci95_high']:.1%})",
+    )
+    if share["ci95_low"] is None:
+        table.add_row("Final share", f"{share['mean']:.2%}")
+    else:
+        table.add_row(
+            "Final share, mean",
+            f"{share['mean']:.2%}  (95 % CI {share['ci95_low']:.2%} to {share['ci95_high']:.2%})",
+        )
+    table.add_row("Final share, 5-95 % of replicates", f"{share['p05']:.2%} to {share['p95']:.2%}")
+    table.add_row(
+        "Date target reached",
+        f"median {date['median'] or 'never'}  (5-95 %: {date['p05'] or 'never'} to {date['p95'] or 'never'})",
+    )
+    stopping = s["stopping"]
+    if stopping["rule"] == "sequential":
+        reached = "met" if stopping["precision_reached"] else "NOT met (max replicates reached)"
+        table.add_row(
+            "Sequential stopping",
+            f"± {stopping['precision']} {reached} at n = {s['replicates']}"
+            + (f" ({discarded} extra runs discarded)" if discarded else ""),
+        )
+    table.add_row("Engine", f"{engine}, {seconds:.1f} s")
+    console.print(table)
+
+
+# ---------------------------------------------------------------------------------------------
+# sweep
+
+
+def sweep(
+    sweep_file: Annotated[Path, typer.Argument(help="Sweep file (YAML): base scenario, parameters, sampler.")],
+    out: Annotated[Path | None, typer.Option(help="Output folder (default: results/<sweep name>).")] = None,
+    workers: WorkersOpt = None,
+    scheduler: SchedulerOpt = None,
+    dask: DaskOpt = False,
+    resume: ResumeOpt = False,
+    force: ForceOpt = False,
+    save_paths: Annotated[
+        bool | None,
+        typer.Option("--save-paths/--no-save-paths", help="Store each run's daily activated share (paths.parquet)."),
+    ] = None,
+    connect_timeout: TimeoutOpt = 5.0,
+    chunk_runs: ChunkRunsOpt = 256,
+    chunk_seconds: ChunkSecondsOpt = 10.0,
+) -> None:
+    """Run a parameter sweep: every point × replicate, stored in Parquet as runs finish."""
+    with user_errors():
+        from ikdsim.experiments.design import build_design
+        from ikdsim.experiments.driver import run_sweep
+        from ikdsim.experiments.executors import open_engine
+        from ikdsim.experiments.progress import BarProgress
+        from ikdsim.experiments.summary import write_summary
+        from ikdsim.experiments.sweep import load_sweep
+
+        spec, doc = load_sweep(sweep_file)
+        design = build_design(spec, doc, sweep_file)
+        folder = out or Path("results") / design.name
+        _check_out(folder, resume, force)
+        runs = len(design.points) * design.replicates
+        console.print(
+            f"{design.name}: {len(design.points)} points × {design.replicates} replicates = {runs:,} runs "
+            f"({spec.sampler.method} sampler, seed {design.seed})"
+        )
+        started = time.perf_counter()
+        try:
+            with open_engine(**_engine_args(workers, dask, scheduler, connect_timeout)) as engine:
+                outcome = run_sweep(
+                    design, folder, engine, resume=resume, force=force, save_paths=save_paths,
+                    progress=BarProgress("runs"), flush_runs=chunk_runs, flush_seconds=chunk_seconds,
+                )
+        except KeyboardInterrupt:
+            err_console.print(
+                f"finished runs are stored; continue with: ikdsim sweep {sweep_file} --out {folder} --resume"
+            )
+            raise
+        for warning in outcome.warnings:
+            err_console.print(f"[yellow]warning:[/yellow] {warning}")
+        console.print(
+            f"{outcome.ran:,} runs on {engine.description} in {time.perf_counter() - started:.1f} s"
+            + (f", {outcome.reused:,} reused from earlier sessions" if outcome.reused else "")
+            + (f"; [red]{outcome.failed} failed[/red] (see the error column)" if outcome.failed else "")
+            + (f"; {outcome.invalid_points} point(s) give an invalid scenario" if outcome.invalid_points else "")
+        )
+        summary = write_summary(folder)
+        print_point_summary(summary, top=10)
+        console.print(f"Results written to [bold]{folder}[/bold] (runs.parquet, points_summary.csv)")
+
+
+def sweep_summary(
+    folder: Annotated[Path, typer.Argument(help="Output folder of a finished sweep.")],
+    threshold: Annotated[
+        float, typer.Option(min=0.0, max=1.0, help="List points that reach the target with at least this probability.")
+    ] = 0.8,
+    top: Annotated[int, typer.Option(min=0, help="Points to show in the terminal (all are in the CSV).")] = 20,
+) -> None:
+    """Per point: mean and 95 % interval of each output; the points that reach the target."""
+    with user_errors():
+        from ikdsim.experiments.summary import SUMMARY_FILE, TARGET_FILE, write_summary
+
+        summary = write_summary(folder, threshold)
+        print_point_summary(summary, top)
+        written = [SUMMARY_FILE] + ([TARGET_FILE] if summary.has_target else [])
+        console.print(f"Written to [bold]{folder}[/bold]: {', '.join(written)}")
+
+
+def _cell(value: Any, style: str = "") -> str:
+    if value is None:
+        return "never" if style == "date" else "n/a"
+    if style == "pct":
+        return f"{value:.1%}"
+    if style == "share":
+        return f"{value:.2%}"
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
+
+
+def print_point_summary(summary: PointSummary, top: int) -> None:
+    h = summary.header
+    table = Table(title="Points" + (f" (first {top} of {len(summary.rows)})" if len(summary.rows) > top else ""),
+                  title_justify="left")
+    for name in ["point", *summary.parameters, "runs"]:
+        table.add_column(name, justify="right")
+    extra: list[tuple[str, str, str]] = []
+    if "target_reached_prob" in h:
+        extra.append(("P(target) [95 % CI]", "target_reached", "pct"))
+    if "final_share_mean" in h:
+        extra.append(("final share [95 % CI]", "final_share", "share"))
+    if "date_target_reached_p50" in h:
+        extra.append(("median date reached", "date_target_reached", "date"))
+    for title, _, _ in extra:
+        table.add_column(title, justify="right")
+    rows = summary.rows if len(summary.rows) <= top else summary.rows[:top]
+    for row in rows:
+        cells = [_cell(row[h.index(n)]) for n in ["point", *summary.parameters, "runs"]]
+        for _, name, style in extra:
+            if style == "date":
+                cells.append(_cell(row[h.index(f"{name}_p50")], "date"))
+                continue
+            first = f"{name}_prob" if style == "pct" else f"{name}_mean"
+            value, low, high = row[h.index(first)], row[h.index(f"{name}_ci95_low")], row[h.index(f"{name}_ci95_high")]
+            interval = "" if low is None else f" [{_cell(low, style)}, {_cell(high, style)}]"
+            cells.append(_cell(value, style) + interval)
+        table.add_row(*cells)
+    console.print(table)
+    if not summary.has_target:
+        console.print("target_reached is not among the outputs: no list of points reaching the target")
+    elif summary.reaching:
+        points = ", ".join(str(r[0]) for r in summary.reaching)
+        console.print(
+            f"{len(summary.reaching)} point(s) reach the target with probability ≥ {summary.threshold:g}: {points}"
+        )
+    else:
+        console.print(f"No point reaches the target with probability ≥ {summary.threshold:g}")
+
+
+# ---------------------------------------------------------------------------------------------
+# sensitivity
+
+
+def sensitivity(
+    sweep_file: Annotated[
+        Path, typer.Argument(help="Sweep file: base scenario, parameters with their ranges, outputs.")
+    ],
+    method: Annotated[str, typer.Option(help="sobol (first-order and total indices) or morris (screening).")] = "sobol",
+    n: Annotated[
+        int | None,
+        typer.Option(
+            help="Sobol': base sample size (a power of 2); Morris: trajectories (default: the file's sampler.n)."
+        ),
+    ] = None,
+    levels: Annotated[int, typer.Option(min=2, help="Morris grid levels.")] = 4,
+    out: Annotated[Path | None, typer.Option(help="Output folder (default: results/<sweep name>-<method>).")] = None,
+    workers: WorkersOpt = None,
+    scheduler: SchedulerOpt = None,
+    dask: DaskOpt = False,
+    resume: ResumeOpt = False,
+    force: ForceOpt = False,
+    connect_timeout: TimeoutOpt = 5.0,
+    chunk_runs: ChunkRunsOpt = 256,
+    chunk_seconds: ChunkSecondsOpt = 10.0,
+) -> None:
+    """Sobol' or Morris sensitivity indices of each output, from runs of the sweep machinery."""
+    with user_errors():
+        from ikdsim.experiments.design import base_scenario, build_design
+        from ikdsim.experiments.driver import run_sweep
+        from ikdsim.experiments.executors import open_engine
+        from ikdsim.experiments.progress import BarProgress
+        from ikdsim.experiments.sensitivity import analyse, runs_needed, sample
+        from ikdsim.experiments.sweep import load_sweep
+
+        if method not in ("sobol", "morris"):
+            raise InputError(f"--method {method!r}: expected sobol or morris")
+        sa_method: Literal["sobol", "morris"] = "sobol" if method == "sobol" else "morris"
+        spec, doc = load_sweep(sweep_file, sampler=False)
+        size = n if n is not None else spec.sampler.n
+        if size is None:
+            raise InputError(f"{sweep_file}: give the sample size with --n or sampler.n")
+        base, _ = base_scenario(spec, doc, sweep_file)
+        unit = sample(sa_method, list(spec.parameters), size, base.seed, levels)
+        design = build_design(spec, doc, sweep_file, unit=unit)
+        design.name = f"{design.name}-{sa_method}"
+        folder = out or Path("results") / design.name
+        _check_out(folder, resume, force)
+        console.print(
+            f"{design.name}: {len(design.points)} samples × {design.replicates} replicates = "
+            f"{runs_needed(sa_method, len(design.axes), size, design.replicates):,} runs"
+        )
+        with open_engine(**_engine_args(workers, dask, scheduler, connect_timeout)) as engine:
+            outcome = run_sweep(
+                design, folder, engine, resume=resume, force=force, save_paths=False,
+                progress=BarProgress("runs"), flush_runs=chunk_runs, flush_seconds=chunk_seconds,
+                manifest_extra={"kind": "sensitivity", "method": sa_method, "n": size, "levels": levels},
+            )
+        indices = analyse(sa_method, design, unit, outcome.table, size, levels)
+        _write_indices(folder, indices)
+        _print_indices(indices)
+        for warning in indices.warnings:
+            err_console.print(f"[yellow]warning:[/yellow] {warning}")
+        console.print(f"Results written to [bold]{folder}[/bold] (sensitivity.csv, runs.parquet)")
+
+
+def _write_indices(folder: Path, indices: Any) -> None:
+    import csv
+    import io
+
+    from ikdsim.experiments.storage import SweepFolder
+    from ikdsim.io.tables import fmt
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["method", *indices.header])
+    writer.writerows([[indices.method, *(fmt(v) for v in row)] for row in indices.rows])
+    SweepFolder(folder).write_text("sensitivity.csv", buffer.getvalue())
+
+
+def _print_indices(indices: Any) -> None:
+    from ikdsim.experiments.sensitivity import fmt_index
+
+    for output in dict.fromkeys(r[0] for r in indices.rows):
+        if indices.method == "sobol":
+            table = Table("parameter", "first order S1 ± 95 %", "total ST ± 95 %", title=f"{output}: Sobol' indices",
+                          title_justify="left")
+            for row in (r for r in indices.rows if r[0] == output):
+                table.add_row(row[1], fmt_index(row[2], row[3]), fmt_index(row[4], row[5]))
+        else:
+            table = Table("parameter", "mu* ± 95 %", "mu", "sigma", title=f"{output}: Morris elementary effects",
+                          title_justify="left")
+            for row in (r for r in indices.rows if r[0] == output):
+                table.add_row(row[1], fmt_index(row[2], row[3]), f"{row[4]:.4g}", f"{row[5]:.4g}")
+        console.print(table)
+    if indices.method == "morris":
+        console.print("Morris effects are per unit of each parameter's range (the range is scaled to [0, 1]).")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(sweep)
+    app.command("sweep-summary")(sweep_summary)
+    app.command()(sensitivity)

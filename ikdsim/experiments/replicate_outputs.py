@@ -1,0 +1,143 @@
+"""The output folder of `run --replicates`: daily bands, one row per replicate, and the summary.
+
+    daily.csv               date, day, then <column>_mean, _p05, _p50, _p95 for activated_share,
+                            activations and waiting
+    replicates.csv          one row per replicate with its summary figures
+    summary.json            probability of reaching the target (Wilson 95 % interval), the date
+                            it is reached (median, p05, p95), the mean final share (t 95 %
+                            interval) and the stopping rule
+    scenario.resolved.yaml  the scenario after defaults and overrides
+
+Nothing here depends on how many workers ran the replicates: replicates are in replicate order
+and every statistic is computed in that order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ikdsim.experiments.replicates import BANDS, ReplicateSet
+from ikdsim.experiments.stats import Estimate, day_quantiles, mean_interval, wilson
+from ikdsim.io.folders import atomic_folder
+from ikdsim.io.tables import write_csv, write_json
+from ikdsim.scenario.loader import dump_yaml, scenario_sha256, scenario_to_data
+
+QUANTILES = (5, 50, 95)
+REPLICATE_FIELDS = (
+    "final_activated", "final_share", "share_at_target_by", "target_reached", "date_target_reached",
+    "activations", "gave_up", "peak_waiting", "mean_wait_days", "p90_wait_days",
+)
+
+
+def daily_rows(reps: ReplicateSet) -> tuple[list[str], list[list[Any]]]:
+    header = ["date", "day"]
+    columns: list[np.ndarray] = []
+    for name in BANDS:
+        values = reps.band(name).astype(float)
+        header += [f"{name}_mean", *(f"{name}_p{q:02d}" for q in QUANTILES)]
+        columns.append(values.mean(axis=0))
+        columns.extend(np.percentile(values, QUANTILES, axis=0))
+    start = reps.scenario.horizon.start
+    days = reps.scenario.horizon.days
+    rows = [[(start + dt.timedelta(days=d)).isoformat(), d, *(c[d] for c in columns)] for d in range(days)]
+    return header, rows
+
+
+def replicate_rows(reps: ReplicateSet) -> tuple[list[str], list[list[Any]]]:
+    first = reps.records[0].summary
+    channels = list(first["activations_by_channel"])
+    causes = list(first["intents_by_cause"])
+    header = ["replicate", "seed", *REPLICATE_FIELDS]
+    header += [f"activations_{c}" for c in channels] + [f"intents_{c}" for c in causes]
+    rows = []
+    for record in reps.records:
+        s = record.summary
+        rows.append(
+            [record.replicate, reps.seed, *(s[f] for f in REPLICATE_FIELDS)]
+            + [s["activations_by_channel"][c] for c in channels]
+            + [s["intents_by_cause"][c] for c in causes]
+        )
+    return header, rows
+
+
+def _interval(est: Estimate, digits: int) -> dict[str, float | None]:
+    def r(x: float | None) -> float | None:
+        return None if x is None else round(x, digits)
+
+    return {
+        "mean": r(est.value),
+        "ci95_low": r(est.low),
+        "ci95_high": r(est.high),
+        "ci95_half_width": r(est.half_width),
+    }
+
+
+def summary(reps: ReplicateSet) -> dict[str, Any]:
+    scenario = reps.scenario
+    n = reps.n
+    reached = sum(1 for v in reps.summaries("target_reached") if v)
+    prob = wilson(reached, n)
+    start = scenario.horizon.start
+    days = [
+        None if d is None else (dt.date.fromisoformat(d) - start).days for d in reps.summaries("date_target_reached")
+    ]
+    p05, p50, p95 = (
+        None if d is None else (start + dt.timedelta(days=d)).isoformat()
+        for d in day_quantiles(days, (0.05, 0.5, 0.95))
+    )
+    # Unrounded, as the sequential stopping rule sees them.
+    shares = reps.final_shares()
+    waits = [np.nan if w is None else w for w in reps.summaries("mean_wait_days")]
+    return {
+        "scenario": scenario.name,
+        "replicates": n,
+        "seed": reps.seed,
+        "population_total": scenario.population.total,
+        "target_share": scenario.target.share,
+        "target_by": scenario.target.by.isoformat(),
+        "prob_target_reached": {
+            "estimate": round(reached / n, 6),
+            "ci95_low": round(prob.low or 0.0, 6),
+            "ci95_high": round(prob.high or 0.0, 6),
+            "replicates_reaching": reached,
+            "interval": "Wilson score, 95 %",
+        },
+        "date_target_reached": {
+            "median": p50,
+            "p05": p05,
+            "p95": p95,
+            "replicates_reaching": sum(1 for d in days if d is not None),
+            "note": "quantiles over all replicates, 'never' counted as later than any date; null: not reached",
+        },
+        "final_share": {
+            **_interval(mean_interval(shares), 6),
+            "sd": round(float(shares.std(ddof=1)), 6) if n > 1 else None,
+            "p05": round(float(np.percentile(shares, 5)), 6),
+            "p50": round(float(np.percentile(shares, 50)), 6),
+            "p95": round(float(np.percentile(shares, 95)), 6),
+            "interval": "Student t, 95 %, of the mean over replicates",
+        },
+        "share_at_target_by": _interval(mean_interval(reps.summaries("share_at_target_by")), 6),
+        "final_activated": _interval(mean_interval(reps.summaries("final_activated")), 2),
+        "gave_up": _interval(mean_interval(reps.summaries("gave_up")), 2),
+        "mean_wait_days": _interval(mean_interval(waits), 4),
+        "stopping": reps.stopping.to_json(),
+        "scenario_sha256": scenario_sha256(scenario),
+        "ikdsim_version": reps.records[0].summary["ikdsim_version"],
+    }
+
+
+def write_replicates(reps: ReplicateSet, out: Path, force: bool = False) -> dict[str, Any]:
+    result = summary(reps)
+    with atomic_folder(out, force) as tmp:
+        header, rows = daily_rows(reps)
+        write_csv(tmp / "daily.csv", header, rows)
+        header, rows = replicate_rows(reps)
+        write_csv(tmp / "replicates.csv", header, rows)
+        write_json(tmp / "summary.json", result)
+        (tmp / "scenario.resolved.yaml").write_text(dump_yaml(scenario_to_data(reps.scenario)), encoding="utf-8")
+    return result
