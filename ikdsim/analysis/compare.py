@@ -38,11 +38,13 @@ class Metric:
 
 
 def _final_share(runs: Runs) -> np.ndarray:
-    return runs.share()[:, -1]
+    final: np.ndarray = runs.share()[:, -1]
+    return final
 
 
 def _activations(runs: Runs) -> np.ndarray:
-    return runs.column("activations").sum(axis=1).astype(float)
+    total: np.ndarray = runs.column("activations").sum(axis=1).astype(float)
+    return total
 
 
 METRICS: tuple[Metric, ...] = (

@@ -8,10 +8,9 @@ not noise, and paired intervals are narrow.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-from collections.abc import Iterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from collections.abc import Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,20 +22,6 @@ from ikdsim.scenario.schema import Scenario
 
 # Daily columns every analysis keeps; channel and cause columns are added per scenario.
 BASE_COLUMNS = ("activated", "activations", "intents_new", "waiting", "gave_up")
-
-
-@contextlib.contextmanager
-def executor_scope(workers: int) -> Iterator[Executor | None]:
-    """One process pool for a whole analysis: searches run many small batches, and starting a
-    pool per batch would cost more than the runs."""
-    if workers <= 1:
-        yield None
-        return
-    pool = ProcessPoolExecutor(max_workers=workers)
-    try:
-        yield pool
-    finally:
-        pool.shutdown()
 
 
 def with_overrides(scenario: Scenario, overrides: Sequence[str]) -> Scenario:

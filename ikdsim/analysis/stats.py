@@ -2,7 +2,9 @@
 
 All intervals are two-sided at `LEVEL`. Means use Student's t; proportions use Wilson's score
 interval, and differences of proportions Newcombe's hybrid score interval, which stays inside
-[-1, 1] and does not collapse to zero width when every replicate agrees.
+[-1, 1] and does not collapse to zero width when every replicate agrees. The t quantile and the
+Wilson interval are those of `ikdsim.experiments.stats`, so `run --replicates` and these
+analyses agree to the last digit; here they return NaN rather than None where undefined.
 """
 
 from __future__ import annotations
@@ -10,11 +12,11 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from statistics import NormalDist
 
 import numpy as np
 
 from ikdsim._optional import require
+from ikdsim.experiments import stats as experiment_stats
 
 LEVEL = 0.95
 NAN = math.nan
@@ -40,17 +42,14 @@ class Interval:
 
 
 def t_quantile(df: float, level: float = LEVEL) -> float:
-    stats = require("scipy.stats", "sweep")
-    return float(stats.t.ppf(0.5 + level / 2.0, df))
-
-
-def z_quantile(level: float = LEVEL) -> float:
-    return NormalDist().inv_cdf(0.5 + level / 2.0)
+    # Welch's df is fractional; rounding it down gives a slightly wider, conservative interval.
+    return experiment_stats.t_quantile(max(1, math.floor(df + 1e-9)), level)
 
 
 def _clean(values: ArrayLike) -> np.ndarray:
     x = np.asarray(values, dtype=float)
-    return x[~np.isnan(x)]
+    kept: np.ndarray = x[~np.isnan(x)]
+    return kept
 
 
 def mean_interval(values: ArrayLike, level: float = LEVEL) -> Interval:
@@ -89,14 +88,10 @@ def unpaired_difference(a: ArrayLike, b: ArrayLike, level: float = LEVEL) -> Int
 
 
 def wilson(successes: int, n: int, level: float = LEVEL) -> Interval:
-    if n == 0:
+    est = experiment_stats.wilson(successes, n, level)
+    if est.value is None or est.low is None or est.high is None:
         return Interval(NAN, NAN, NAN, 0)
-    z = z_quantile(level)
-    p = successes / n
-    denom = 1.0 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return Interval(p, max(0.0, centre - half), min(1.0, centre + half), n)
+    return Interval(est.value, est.low, est.high, n)
 
 
 def proportion_difference(a: ArrayLike, b: ArrayLike, paired: bool, level: float = LEVEL) -> Interval:

@@ -1,0 +1,154 @@
+"""What each lever is worth: counterfactual runs without it (or with a candidate added).
+
+A lever's contribution is the paired difference, replicate by replicate, in people activated by
+the target date between the scenario and its counterfactual, both run from the same seeds.
+Levers found in the scenario are switched off one at a time:
+
+- a service integration: `integrated_from: null` (a requirement on the same service stays);
+- a requirement: `required_from: null`;
+- a campaign: `multiplier: 1` (it still exists, it just no longer changes anything);
+- a service point: closed from the day before the horizon (its district may have no point left:
+  that is the counterfactual);
+- an outreach programme: `teams: 0`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ikdsim.analysis.months import MonthLimit, limits_by_month
+from ikdsim.analysis.runs import Runs, run_replicates, with_overrides
+from ikdsim.analysis.stats import Interval, paired_difference, proportion_difference
+from ikdsim.scenario.loader import parse_assignment
+from ikdsim.scenario.schema import Scenario
+
+
+@dataclass(frozen=True)
+class Lever:
+    name: str
+    kind: str  # integration | requirement | campaign | service_point | outreach | candidate
+    change: tuple[str, ...]  # the overrides that make the counterfactual
+    in_scenario: bool = True
+
+    @property
+    def description(self) -> str:
+        return "; ".join(self.change)
+
+
+def levers_in(scenario: Scenario) -> list[Lever]:
+    """Every lever of the scenario that can act before the target date."""
+    start, by = scenario.horizon.start, scenario.target.by
+    levers: list[Lever] = []
+    for s in scenario.services:
+        if s.integrated_from is not None and s.integrated_from <= by and s.conversion > 0:
+            levers.append(Lever(f"{s.name} integration", "integration", (f"services.{s.name}.integrated_from=null",)))
+        if s.required_from is not None and s.required_from <= by:
+            levers.append(Lever(f"{s.name} requirement", "requirement", (f"services.{s.name}.required_from=null",)))
+    for c in scenario.campaigns:
+        if c.multiplier > 1.0 and c.start <= by and c.end >= start:
+            levers.append(Lever(f"{c.name} campaign", "campaign", (f"campaigns.{c.name}.multiplier=1",)))
+    before = (start - dt.timedelta(days=1)).isoformat()
+    for p in scenario.channels.service_points:
+        if p.capacity > 0 and (p.opens is None or p.opens <= by) and (p.closes is None or p.closes >= start):
+            change = f"channels.service_points.{p.name}.closes={before}"
+            levers.append(Lever(f"{p.name} service point", "service_point", (change,)))
+    for o in scenario.channels.outreach:
+        if o.teams > 0:
+            change = f"channels.outreach.{o.name}.teams=0"
+            levers.append(Lever(f"{o.name} outreach ({o.teams} teams)", "outreach", (change,)))
+    return levers
+
+
+def candidate_levers(candidates: Sequence[str]) -> list[Lever]:
+    levers = []
+    for text in candidates:
+        parse_assignment(text)  # a malformed candidate fails here, before any run
+        levers.append(Lever(text, "candidate", (text,), in_scenario=False))
+    return levers
+
+
+@dataclass(frozen=True)
+class Contribution:
+    lever: Lever
+    activations: Interval  # people activated by the target date thanks to the lever
+    probability: Interval  # change in the probability of reaching the target
+    total: int
+
+    def row(self, rank: int) -> dict[str, Any]:
+        a = self.activations
+        return {
+            "rank": rank,
+            "lever": self.lever.name,
+            "kind": self.lever.kind,
+            "in_scenario": self.lever.in_scenario,
+            "counterfactual": self.lever.description,
+            "activations": a.estimate,
+            "activations_low": a.low,
+            "activations_high": a.high,
+            "share_points": a.estimate / self.total,
+            "prob_target_change": self.probability.estimate,
+            "prob_target_change_low": self.probability.low,
+            "prob_target_change_high": self.probability.high,
+            "pairs": a.n,
+        }
+
+
+@dataclass
+class Attribution:
+    base: Runs
+    existing: list[Contribution]
+    candidates: list[Contribution]
+    months: list[MonthLimit]
+
+    def ranked(self) -> list[Contribution]:
+        """Levers in the scenario first, then candidates; each group by contribution, largest first."""
+        return _rank(self.existing) + _rank(self.candidates)
+
+    def table(self) -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = []
+        for group in (_rank(self.existing), _rank(self.candidates)):
+            rows.extend(c.row(i + 1) for i, c in enumerate(group))
+        return rows
+
+
+def _rank(items: list[Contribution]) -> list[Contribution]:
+    # Ties (e.g. several zero contributions) keep the scenario's order: stable sort.
+    return sorted(items, key=lambda c: -c.activations.estimate if np.isfinite(c.activations.estimate) else 0.0)
+
+
+def attribute(
+    scenario: Scenario,
+    replicates: int,
+    seed: int | None = None,
+    candidates: Sequence[str] = (),
+    *,
+    workers: int = 1,
+    executor: Executor | None = None,
+    queue_days: float = 7.0,
+) -> Attribution:
+    root = scenario.seed if seed is None else seed
+    existing = levers_in(scenario)
+    extra = candidate_levers(candidates)
+    variants = [with_overrides(scenario, lever.change) for lever in (*existing, *extra)]
+    runs = run_replicates([scenario, *variants], replicates, root, workers=workers, executor=executor)
+    base, others = runs[0], runs[1:]
+    by = scenario.target.by
+    contributions = []
+    for lever, other in zip((*existing, *extra), others, strict=True):
+        with_lever, without = (base, other) if lever.in_scenario else (other, base)
+        contributions.append(
+            Contribution(
+                lever,
+                paired_difference(without.activated_on(by), with_lever.activated_on(by)),
+                proportion_difference(without.reached(), with_lever.reached(), paired=True),
+                scenario.population.total,
+            )
+        )
+    n = len(existing)
+    return Attribution(base, contributions[:n], contributions[n:], limits_by_month(base, queue_days))

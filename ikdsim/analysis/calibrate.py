@@ -1,0 +1,536 @@
+"""Calibrate scenario parameters to observed counts by a binomial likelihood.
+
+The observed count y_j on date j is taken as Binomial(N, m_j(θ)), N = population.total and
+m_j(θ) the activated share on that date averaged over R replicates run with fixed seeds (common
+random numbers make the objective a deterministic function of θ, so a derivative-free optimiser
+can work on it). The objective is half the binomial deviance, 0 for a perfect fit.
+
+Uncertainty is a profile likelihood interval: the values of one parameter, the others
+re-optimised, whose deviance is within φ·χ²₁(0.95) of the best. φ ≥ 1 widens the binomial
+interval for what the binomial ignores: the run-to-run spread of the simulated counts (the data
+are one realisation of a stochastic process, and the mean comes from R replicates) and lack of
+fit (Pearson χ² per degree of freedom). Observation dates are treated as independent; several
+dates from one cumulative path carry less information than that, so keep the dates few and
+spread out, and read the interval as a lower bound on the uncertainty.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ikdsim._optional import require
+from ikdsim.analysis.levers import format_value, lever_field
+from ikdsim.analysis.observations import Observed, check, from_scenario
+from ikdsim.analysis.runs import run_replicates, with_overrides
+from ikdsim.errors import InputError
+from ikdsim.scenario.schema import Scenario
+
+LEVEL = 0.95
+PROFILE_FIRST_STEP = 0.02  # of the search range: the first step out from the optimum
+INNER_REACH = 0.2  # of the search range: how far the other parameters move per profile point
+MAX_CROSSING_STEPS = 2
+
+
+class CalibrationError(InputError):
+    """The optimiser did not converge; the message says what was tried."""
+
+
+@dataclass(frozen=True)
+class FitParameter:
+    path: str
+    low: float
+    high: float
+    start: float
+
+    def value(self, u: float) -> float:
+        return self.low + float(u) * (self.high - self.low)
+
+    def unit(self, x: float) -> float:
+        return (x - self.low) / (self.high - self.low)
+
+
+def parse_fit(scenario: Scenario, text: str) -> FitParameter:
+    """`PATH` or `PATH=LOW:HIGH`. The default range is the schema's, capped at 4 × the current
+    value when the schema has no upper limit."""
+    path, _, limits = text.partition("=")
+    lever = lever_field(scenario, path.strip(), option="--fit")
+    if lever.kind != "number":
+        what = {"integer": "an integer", "date": "a date"}.get(str(lever.kind), f"a {lever.type_name}")
+        raise InputError(
+            f"--fit {text}: {lever.path} is {what}; calibrate fits continuous numbers "
+            "(use solve or a sweep for integers and dates)"
+        )
+    if lever.current is None:
+        raise InputError(f"--fit {text}: {lever.path} has no value in this scenario to start from")
+    current = float(lever.current)
+    if limits:
+        try:
+            low_text, high_text = limits.split(":")
+            low, high = float(low_text), float(high_text)
+        except ValueError:
+            raise InputError(f"--fit {text}: expected PATH=LOW:HIGH, e.g. adoption.base_rate=0.005:0.05") from None
+        if not (math.isfinite(low) and math.isfinite(high)) or low >= high:
+            raise InputError(f"--fit {text}: the range {low:g}:{high:g} is empty; LOW must be below HIGH")
+        if low < lever.low or high > lever.high:
+            raise InputError(
+                f"--fit {text}: {lever.path} must stay within {lever.low:g} to {lever.high:g}"
+            )
+    else:
+        low = lever.low if math.isfinite(lever.low) else min(0.0, current)
+        high = lever.high if math.isfinite(lever.high) else (4.0 * current if current > 0 else 1.0)
+        if high > 4.0 * current > low and current > 0:
+            high = 4.0 * current
+    start = current if low <= current <= high else (low + high) / 2.0
+    return FitParameter(lever.path, low, high, start)
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    values: tuple[float, ...]
+    objective: float  # half the binomial deviance
+    counts: np.ndarray  # replicates × observations: simulated activated counts
+
+
+def half_deviance(observed: np.ndarray, total: float, share: np.ndarray) -> float:
+    special = require("scipy.special", "sweep")
+    m = np.clip(share, 1e-12, 1.0 - 1e-12)
+    y = observed.astype(float)
+    expected = total * m
+    dev = special.xlogy(y, y / expected) + special.xlogy(total - y, (total - y) / (total - expected))
+    return float(dev.sum())
+
+
+class Objective:
+    """θ → half deviance, from R replicates with fixed seeds; results cached by θ."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        params: Sequence[FitParameter],
+        observed: Sequence[Observed],
+        replicates: int,
+        seed: int,
+        workers: int = 1,
+        executor: Executor | None = None,
+    ) -> None:
+        self.scenario = scenario
+        self.params = list(params)
+        self.observed = list(observed)
+        self.replicates = replicates
+        self.seed = seed
+        self.workers = workers
+        self.executor = executor
+        self.total = float(scenario.population.total)
+        self.y = np.array([o.count for o in observed], dtype=float)
+        self.days = [(o.date - scenario.horizon.start).days for o in observed]
+        self.cache: dict[tuple[float, ...], Evaluation] = {}
+        self.history: list[Evaluation] = []
+
+    def variant(self, values: Sequence[float]) -> Scenario:
+        return with_overrides(
+            self.scenario, [f"{p.path}={format_value(float(v))}" for p, v in zip(self.params, values, strict=True)]
+        )
+
+    def evaluate(self, values: Sequence[float]) -> Evaluation:
+        key = tuple(float(v) for v in values)
+        if key in self.cache:
+            return self.cache[key]
+        runs = run_replicates(
+            [self.variant(key)], self.replicates, self.seed, workers=self.workers, executor=self.executor
+        )[0]
+        counts = runs.column("activated")[:, self.days].astype(float)
+        share = counts.mean(axis=0) / self.total
+        result = Evaluation(key, half_deviance(self.y, self.total, share), counts)
+        self.cache[key] = result
+        self.history.append(result)
+        return result
+
+    def at_unit(self, u: Sequence[float]) -> float:
+        return self.evaluate([p.value(min(1.0, max(0.0, x))) for p, x in zip(self.params, u, strict=True)]).objective
+
+
+@dataclass(frozen=True)
+class ParameterFit:
+    parameter: FitParameter
+    estimate: float
+    low: float
+    high: float
+    low_at_bound: bool  # the interval runs into the search range: the true end may be beyond
+    high_at_bound: bool
+
+    @property
+    def at_bound(self) -> bool:
+        span = self.parameter.high - self.parameter.low
+        return min(abs(self.estimate - self.parameter.low), abs(self.parameter.high - self.estimate)) < 1e-3 * span
+
+    def contains(self, value: float) -> bool:
+        return self.low <= value <= self.high
+
+
+@dataclass
+class Calibration:
+    scenario: Scenario
+    fits: list[ParameterFit]
+    observed: list[Observed]
+    best: Evaluation
+    dispersion: dict[str, float]
+    method: str
+    message: str
+    replicates: int
+    seed: int
+    evaluations: list[Evaluation]
+    profile: list[dict[str, Any]] = field(default_factory=list)
+    skipped: list[Observed] = field(default_factory=list)  # on the first day: the starting value
+
+    def overrides(self) -> list[str]:
+        return [f"{f.parameter.path}={format_value(f.estimate)}" for f in self.fits]
+
+    def calibrated(self) -> Scenario:
+        return with_overrides(self.scenario, self.overrides())
+
+    def fit_rows(self) -> list[dict[str, Any]]:
+        total = self.scenario.population.total
+        shares = self.best.counts / total
+        mean = shares.mean(axis=0)
+        p05, p95 = np.quantile(shares, [0.05, 0.95], axis=0)
+        rows = []
+        for j, obs in enumerate(self.observed):
+            m = float(mean[j])
+            var = total * m * (1 - m)
+            rows.append({
+                "date": obs.date.isoformat(),
+                "observed": obs.count,
+                "observed_share": obs.share,
+                "simulated_share": m,
+                "simulated_p05": float(p05[j]),
+                "simulated_p95": float(p95[j]),
+                "simulated": m * total,
+                "relative_error": (m * total - obs.count) / obs.count if obs.count else math.nan,
+                "pearson_residual": (obs.count - m * total) / math.sqrt(var) if var > 0 else math.nan,
+                "source": obs.source,
+            })
+        return rows
+
+    def evaluation_rows(self) -> list[dict[str, Any]]:
+        return [
+            {"evaluation": i + 1, **{p.path: v for p, v in zip(self.parameters, e.values, strict=True)},
+             "half_deviance": e.objective}
+            for i, e in enumerate(self.evaluations)
+        ]
+
+    @property
+    def parameters(self) -> list[FitParameter]:
+        return [f.parameter for f in self.fits]
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "scenario": self.scenario.name,
+            "method": self.method,
+            "converged": self.message,
+            "replicates_per_evaluation": self.replicates,
+            "seed": self.seed,
+            "evaluations": len(self.evaluations),
+            "observations": len(self.observed),
+            "observations_skipped_first_day": len(self.skipped),
+            "half_deviance": self.best.objective,
+            "dispersion": self.dispersion,
+            "interval": f"profile likelihood, {LEVEL:.0%}, deviance within dispersion x chi2(1)",
+            "parameters": [
+                {
+                    "path": f.parameter.path,
+                    "estimate": f.estimate,
+                    "low": f.low,
+                    "high": f.high,
+                    "low_at_search_bound": f.low_at_bound,
+                    "high_at_search_bound": f.high_at_bound,
+                    "estimate_at_search_bound": f.at_bound,
+                    "search_range": [f.parameter.low, f.parameter.high],
+                    "start": f.parameter.start,
+                }
+                for f in self.fits
+            ],
+        }
+
+
+def calibrate(
+    scenario: Scenario,
+    fits: Sequence[str],
+    observed: Sequence[Observed] | None = None,
+    replicates: int = 4,
+    seed: int | None = None,
+    *,
+    max_evals: int | None = None,
+    xtol: float = 1e-3,
+    ftol: float = 0.05,
+    profile: bool = True,
+    workers: int = 1,
+    executor: Executor | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Calibration:
+    """Fit `fits` (paths, optionally `PATH=LOW:HIGH`) to the observations.
+
+    `xtol` is the optimiser's tolerance as a fraction of each parameter's search range; `ftol`
+    its tolerance on half the deviance (Nelder-Mead only). Raises CalibrationError (an
+    InputError) if the optimiser stops without converging.
+    """
+    if not fits:
+        raise InputError("calibrate needs at least one --fit PATH")
+    params = [parse_fit(scenario, text) for text in fits]
+    paths = [p.path for p in params]
+    if len(set(paths)) != len(paths):
+        raise InputError(f"--fit: a parameter is given twice ({', '.join(paths)})")
+    obs = list(observed) if observed is not None else from_scenario(scenario)
+    if not obs:
+        raise InputError(
+            f"{scenario.name}: no observations to fit; add observations to the scenario "
+            "or give --observations FILE.csv"
+        )
+    for i, o in enumerate(obs):
+        check(o, scenario, f"observations[{i}] ({o.date})")
+    # A count on the first day is the initial condition (population.initial_activated), not
+    # evidence about the parameters: the model starts from it whatever they are.
+    skipped = [o for o in obs if o.date <= scenario.horizon.start]
+    obs = [o for o in obs if o.date > scenario.horizon.start]
+    if not obs:
+        raise InputError(
+            f"{scenario.name}: every observation is on the first day ({scenario.horizon.start}), "
+            "which is the starting value, not data to fit; add later observations"
+        )
+    if replicates < 1:
+        raise InputError(f"--replicates {replicates}: must be at least 1")
+    for p in params:  # both ends of every range must make a valid scenario before anything runs
+        with_overrides(scenario, [f"{p.path}={format_value(p.low)}", f"{p.path}={format_value(p.high)}"])
+    root = scenario.seed if seed is None else seed
+    objective = Objective(scenario, params, obs, replicates, root, workers, executor)
+    say = progress or (lambda _: None)
+    limit = max_evals or (60 if len(params) == 1 else 100 * len(params))
+    best_u, method, message = _optimise(objective, params, limit, xtol, ftol)
+    say(f"fitted after {len(objective.history)} evaluations")
+    best = objective.evaluate([p.value(u) for p, u in zip(params, best_u, strict=True)])
+    dispersion = _dispersion(objective, best, len(params))
+    fitted: list[ParameterFit] = []
+    profile_points: list[dict[str, Any]] = []
+    threshold = best.objective + dispersion["phi"] * _chi2(LEVEL) / 2.0
+    for i, p in enumerate(params):
+        if profile:
+            say(f"profiling {p.path}")
+            lo_u, hi_u, lo_open, hi_open, points = _profile(objective, params, best_u, i, threshold, xtol)
+            profile_points.extend(points)
+        else:
+            lo_u = hi_u = best_u[i]
+            lo_open = hi_open = False
+        fitted.append(ParameterFit(p, _rounded(p, best_u[i], xtol), _rounded(p, lo_u, xtol), _rounded(p, hi_u, xtol),
+                                   lo_open, hi_open))
+    return Calibration(
+        scenario, fitted, obs, best, dispersion, method, message, replicates, root,
+        list(objective.history), profile_points, skipped,
+    )
+
+
+def _rounded(p: FitParameter, u: float, xtol: float) -> float:
+    """The value at u, rounded to a tenth of the optimiser's resolution (readable, still exact
+    enough that the scenario written out reproduces the fit)."""
+    resolution = xtol * (p.high - p.low) / 10.0
+    digits = max(0, math.ceil(-math.log10(resolution))) if resolution > 0 else 12
+    return round(p.value(u), digits)
+
+
+def _chi2(level: float) -> float:
+    stats = require("scipy.stats", "sweep")
+    return float(stats.chi2.ppf(level, 1))
+
+
+def _optimise(
+    objective: Objective, params: Sequence[FitParameter], limit: int, xtol: float, ftol: float
+) -> tuple[list[float], str, str]:
+    optimize = require("scipy.optimize", "sweep")
+    start = [p.unit(p.start) for p in params]
+    if len(params) == 1:
+        method = "bounded Brent (scipy.optimize.minimize_scalar)"
+        res = optimize.minimize_scalar(
+            lambda u: objective.at_unit([u]), bounds=(0.0, 1.0), method="bounded",
+            options={"xatol": xtol, "maxiter": limit},
+        )
+        ok = res.status == 0
+        best = [float(res.x)]
+    else:
+        method = "Nelder-Mead with bounds (scipy.optimize.minimize)"
+        simplex = [start] + [_nudge(start, i, 0.2) for i in range(len(params))]
+        res = optimize.minimize(
+            objective.at_unit, start, method="Nelder-Mead", bounds=[(0.0, 1.0)] * len(params),
+            options={"xatol": xtol, "fatol": ftol, "maxfev": limit, "initial_simplex": simplex},
+        )
+        ok = bool(res.success)
+        best = [float(x) for x in res.x]
+    if not ok:
+        tried = ", ".join(
+            f"{p.path} from {format_value(p.start)} within {format_value(p.low)}:{format_value(p.high)}" for p in params
+        )
+        best_values = ", ".join(f"{p.path}={p.value(u):.6g}" for p, u in zip(params, best, strict=True))
+        raise CalibrationError(
+            f"calibration did not converge: {res.message}. Tried {method}: {tried}; "
+            f"{objective.replicates} replicates per evaluation (seed {objective.seed}); "
+            f"{len(objective.history)} evaluations (limit {limit}); best so far {best_values} "
+            f"(half deviance {float(res.fun):.6g}). Try a larger --max-evals, a different range "
+            "(--fit PATH=LOW:HIGH), more --replicates to smooth the objective, or fewer --fit parameters."
+        )
+    return best, method, str(res.message)
+
+
+def _nudge(u: Sequence[float], i: int, step: float) -> list[float]:
+    out = list(u)
+    out[i] = out[i] + step if out[i] + step <= 1.0 else out[i] - step
+    return out
+
+
+def _dispersion(objective: Objective, best: Evaluation, k: int) -> dict[str, float]:
+    total = objective.total
+    m = np.clip(best.counts.mean(axis=0) / total, 1e-12, 1 - 1e-12)
+    binomial = total * m * (1 - m)
+    r = objective.replicates
+    process = math.nan
+    if r >= 2:
+        # The data are one realisation and the mean comes from r: both add run-to-run variance.
+        ratio = best.counts.var(axis=0, ddof=1) / binomial
+        process = float(np.mean(ratio)) * (1.0 + 1.0 / r)
+    df = len(objective.y) - k
+    pearson = float(np.sum((objective.y - total * m) ** 2 / binomial) / df) if df > 0 else math.nan
+    phi = max(1.0, *(x for x in (process, pearson) if math.isfinite(x)))
+    return {"phi": phi, "process": process, "pearson": pearson, "pearson_df": float(df)}
+
+
+def _inner_minimum(
+    objective: Objective,
+    best_u: Sequence[float],
+    index: int,
+    u: float,
+    others: list[int],
+    warm: dict[int, float],
+    tol: float,
+) -> float:
+    """The profile at u: the other parameters re-optimised, starting from the last profile
+    point's optimum and searching near it (the profile path moves continuously)."""
+    optimize = require("scipy.optimize", "sweep")
+
+    def inner(v: Sequence[float]) -> float:
+        full = list(best_u)
+        full[index] = u
+        for j, x in zip(others, v, strict=True):
+            full[j] = x
+        return objective.at_unit(full)
+
+    start = [warm[j] for j in others]
+    if len(others) == 1:
+        lo, hi = max(0.0, start[0] - INNER_REACH), min(1.0, start[0] + INNER_REACH)
+        res = optimize.minimize_scalar(
+            lambda x: inner([x]), bounds=(lo, hi), method="bounded", options={"xatol": tol, "maxiter": 15}
+        )
+        solution = [float(res.x)]
+    else:
+        res = optimize.minimize(
+            inner, start, method="Nelder-Mead", bounds=[(0.0, 1.0)] * len(others),
+            options={"xatol": tol, "fatol": 0.1, "maxfev": 20 * len(others)},
+        )
+        solution = [float(x) for x in res.x]
+    warm.update(zip(others, solution, strict=True))
+    return float(res.fun)
+
+
+def _crossing(
+    profile_at: Callable[[float], float], inside: float, outside: float, floor: float, threshold: float, tol: float
+) -> float:
+    """Where the profile crosses the threshold between a point inside and one outside.
+
+    Near the optimum the profile is close to a parabola, so sqrt(profile - floor) is close to
+    linear in the parameter: interpolating on that scale lands near the crossing in a step or
+    two, where bisection on a noisy objective would need many.
+    """
+    target = math.sqrt(threshold - floor)
+
+    def g(u: float) -> float:
+        return math.sqrt(max(profile_at(u) - floor, 0.0)) - target
+
+    g_in, g_out = g(inside), g(outside)
+    for _ in range(MAX_CROSSING_STEPS):
+        if abs(outside - inside) <= tol:
+            break
+        t = min(0.9, max(0.1, g_in / (g_in - g_out)))
+        u = inside + t * (outside - inside)
+        value = g(u)
+        if value > 0:
+            outside, g_out = u, value
+        else:
+            inside, g_in = u, value
+    t = g_in / (g_in - g_out) if g_out != g_in else 0.5
+    return inside + min(1.0, max(0.0, t)) * (outside - inside)
+
+
+def _next_distance(distance: float, rise: float, allowed: float) -> float:
+    """How far out to look next: where a parabola through the optimum and the last point would
+    cross the threshold, a little beyond so the crossing is bracketed, at least 1.5 times and at
+    most 8 times the last distance."""
+    if rise <= 0:
+        return distance * 4.0
+    guess = 1.25 * distance * math.sqrt(allowed / rise)
+    return min(max(guess, 1.5 * distance), 8.0 * distance)
+
+
+def _profile(
+    objective: Objective,
+    params: Sequence[FitParameter],
+    best_u: Sequence[float],
+    index: int,
+    threshold: float,
+    xtol: float,
+) -> tuple[float, float, bool, bool, list[dict[str, Any]]]:
+    others = [j for j in range(len(params)) if j != index]
+    warm = {j: best_u[j] for j in others}
+    points: list[dict[str, Any]] = []
+    # Interval ends matter to a few per cent of the range; the optimum itself was found finely.
+    end_tol, inner_tol = max(10 * xtol, 0.01), max(10 * xtol, 0.01)
+
+    cache: dict[float, float] = {}
+
+    def profile_at(u: float) -> float:
+        if u in cache:
+            return cache[u]
+        if not others:
+            value = objective.at_unit([u])
+        else:
+            value = _inner_minimum(objective, best_u, index, u, others, warm, inner_tol)
+        cache[u] = value
+        points.append({"parameter": params[index].path, "value": params[index].value(u), "profile": value,
+                       "inside": value <= threshold})
+        return value
+
+    centre = best_u[index]
+    floor = objective.at_unit(best_u)
+    ends: list[float] = []
+    open_ends: list[bool] = []
+    for direction in (-1.0, 1.0):
+        warm.update({j: best_u[j] for j in others})  # each side walks out from the optimum
+        inside, distance = centre, PROFILE_FIRST_STEP
+        outside: float | None = None
+        while True:
+            u = min(1.0, max(0.0, centre + direction * distance))
+            value = profile_at(u)
+            if value > threshold:
+                outside = u
+                break
+            inside = u
+            if u in (0.0, 1.0):
+                break
+            distance = _next_distance(abs(u - centre), value - floor, threshold - floor)
+        if outside is None:
+            ends.append(inside)
+            open_ends.append(True)
+            continue
+        ends.append(_crossing(profile_at, inside, outside, floor, threshold, end_tol))
+        open_ends.append(False)
+    return ends[0], ends[1], open_ends[0], open_ends[1], points
