@@ -239,13 +239,15 @@ def sweep_summary(
         console.print(f"Written to [bold]{folder}[/bold]: {', '.join(written)}")
 
 
-def _cell(value: Any, style: str = "") -> str:
+def _short_names(paths: list[str]) -> list[str]:
+    """The last part of each parameter path, unless two parameters would share it."""
+    last = [p.rsplit(".", 1)[-1] for p in paths]
+    return [s if last.count(s) == 1 else p for s, p in zip(last, paths, strict=True)]
+
+
+def _value(value: Any) -> str:
     if value is None:
-        return "never" if style == "date" else "n/a"
-    if style == "pct":
-        return f"{value:.1%}"
-    if style == "share":
-        return f"{value:.2%}"
+        return "null"
     if isinstance(value, float):
         return f"{value:.4g}"
     return str(value)
@@ -253,30 +255,34 @@ def _cell(value: Any, style: str = "") -> str:
 
 def print_point_summary(summary: PointSummary, top: int) -> None:
     h = summary.header
-    table = Table(title="Points" + (f" (first {top} of {len(summary.rows)})" if len(summary.rows) > top else ""),
-                  title_justify="left")
-    for name in ["point", *summary.parameters, "runs"]:
+    shown = summary.rows[:top]
+    title = "Points"
+    if len(summary.rows) > top:
+        title += f" (first {top} of {len(summary.rows)}; all in points_summary.csv)"
+    table = Table(title=title, title_justify="left")
+    table.add_column("point", justify="right")
+    for name in _short_names(summary.parameters):
         table.add_column(name, justify="right")
-    extra: list[tuple[str, str, str]] = []
-    if "target_reached_prob" in h:
-        extra.append(("P(target) [95 % CI]", "target_reached", "pct"))
-    if "final_share_mean" in h:
-        extra.append(("final share [95 % CI]", "final_share", "share"))
-    if "date_target_reached_p50" in h:
-        extra.append(("median date reached", "date_target_reached", "date"))
-    for title, _, _ in extra:
-        table.add_column(title, justify="right")
-    rows = summary.rows if len(summary.rows) <= top else summary.rows[:top]
-    for row in rows:
-        cells = [_cell(row[h.index(n)]) for n in ["point", *summary.parameters, "runs"]]
-        for _, name, style in extra:
-            if style == "date":
-                cells.append(_cell(row[h.index(f"{name}_p50")], "date"))
-                continue
-            first = f"{name}_prob" if style == "pct" else f"{name}_mean"
-            value, low, high = row[h.index(first)], row[h.index(f"{name}_ci95_low")], row[h.index(f"{name}_ci95_high")]
-            interval = "" if low is None else f" [{_cell(low, style)}, {_cell(high, style)}]"
-            cells.append(_cell(value, style) + interval)
+    table.add_column("runs", justify="right")
+    has = {name: f"{name}_{suffix}" in h for name, suffix in
+           (("target_reached", "prob"), ("final_share", "mean"), ("date_target_reached", "p50"))}
+    if has["target_reached"]:
+        table.add_column("P(target) [95 % CI]", justify="right")
+    if has["final_share"]:
+        table.add_column("final share ± 95 %", justify="right")
+    if has["date_target_reached"]:
+        table.add_column("median date", justify="right")
+    for row in shown:
+        cells = [str(row[0]), *(_value(row[h.index(p)]) for p in summary.parameters), str(row[h.index("runs")])]
+        if has["target_reached"]:
+            p, low, high = (row[h.index(f"target_reached_{k}")] for k in ("prob", "ci95_low", "ci95_high"))
+            cells.append("n/a" if p is None else f"{p:.0%} [{low:.0%}-{high:.0%}]")
+        if has["final_share"]:
+            mean, low, high = (row[h.index(f"final_share_{k}")] for k in ("mean", "ci95_low", "ci95_high"))
+            half = "" if low is None else f" ± {(high - low) / 2:.2%}"
+            cells.append("n/a" if mean is None else f"{mean:.2%}{half}")
+        if has["date_target_reached"]:
+            cells.append(str(row[h.index("date_target_reached_p50")] or "never"))
         table.add_row(*cells)
     console.print(table)
     if not summary.has_target:

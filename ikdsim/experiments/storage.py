@@ -1,0 +1,272 @@
+"""The folder of a sweep: manifest, Parquet chunks written as runs finish, and the final tables.
+
+Layout::
+
+    OUT/manifest.json          provenance and the status of every session (start, end, runs)
+    OUT/sweep.yaml             the sweep file as given
+    OUT/scenario.resolved.yaml the base scenario after the sweep's fixed changes
+    OUT/points.csv             the design: one row per point with its values and scenario hash
+    OUT/chunks/part-*.parquet  finished runs, keyed by run_key (hash of resolved scenario, seed, replicate)
+    OUT/paths/part-*.parquet   with --save-paths: each run's daily activated share
+    OUT/runs.parquet           final table, one row per (point, replicate), sorted; written last
+    OUT/paths.parquet          with --save-paths, in the same order
+
+Every file is written under a temporary name and renamed into place, so a kill -9 at any
+moment leaves only complete chunks: exactly the runs `--resume` may trust and skip.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ikdsim._optional import require
+from ikdsim.errors import InputError
+from ikdsim.experiments.samplers import Axis, Column
+from ikdsim.experiments.sweep import OUTPUTS
+
+MANIFEST = "manifest.json"
+CHUNKS = "chunks"
+PATHS = "paths"
+RUNS_FILE = "runs.parquet"
+PATHS_FILE = "paths.parquet"
+POINTS_FILE = "points.csv"
+LOCK = ".lock"
+# Files derived from the chunks; removed when a session starts so that none can be stale.
+FINAL_FILES = (RUNS_FILE, PATHS_FILE, "points_summary.csv", "target_points.csv", "sensitivity.csv")
+
+
+@dataclass
+class RunRow:
+    """What a chunk keeps of one finished run."""
+
+    run_key: str
+    point: int
+    replicate: int
+    outputs: dict[str, Any]
+    error: str | None = None
+    path: np.ndarray | None = None
+
+
+@dataclass
+class SweepFolder:
+    path: Path
+    _seq: int = 0
+    _lock: Any = field(default=None, repr=False)
+
+    # -- creating and opening --------------------------------------------------------------
+
+    @classmethod
+    def create(cls, out: Path, force: bool, files: dict[str, str]) -> SweepFolder:
+        """Create OUT atomically with its first files; a refusal or failure leaves nothing."""
+        from ikdsim.io.folders import check_destination
+
+        check_destination(out, force)
+        try:
+            out.absolute().parent.mkdir(parents=True, exist_ok=True)
+            tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.absolute().parent))
+            # mkdtemp makes the folder private (0700); results are meant to be shared like any file.
+            umask = os.umask(0)
+            os.umask(umask)
+            tmp.chmod(0o777 & ~umask)
+        except OSError as exc:
+            raise InputError(f"{out}: cannot create the output folder ({exc.strerror or exc})") from None
+        try:
+            for name, text in files.items():
+                (tmp / name).write_text(text, encoding="utf-8")
+            (tmp / CHUNKS).mkdir()
+            if out.exists():
+                trash = tmp.with_suffix(".old")
+                out.rename(trash)
+                tmp.rename(out)
+                shutil.rmtree(trash, ignore_errors=True)
+            else:
+                tmp.rename(out)
+        except OSError as exc:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise InputError(f"{out}: could not write the output folder ({exc.strerror or exc})") from None
+        folder = cls(out)
+        folder.lock()
+        return folder
+
+    @classmethod
+    def open(cls, out: Path) -> SweepFolder:
+        """Open an existing sweep folder to resume it."""
+        if not (out / MANIFEST).is_file():
+            raise InputError(f"{out}: not a sweep folder (no {MANIFEST}); nothing to resume")
+        if not os.access(out, os.W_OK | os.X_OK):
+            raise InputError(f"{out}: cannot write into the sweep folder (permission denied)")
+        folder = cls(out)
+        folder.lock()
+        (out / CHUNKS).mkdir(exist_ok=True)
+        for stale in [*out.glob(f"{CHUNKS}/.*.tmp"), *out.glob(f"{PATHS}/.*.tmp"), *out.glob(".*.tmp")]:
+            stale.unlink(missing_ok=True)
+        return folder
+
+    def lock(self) -> None:
+        """Refuse a second sweep writing into the same folder; the kernel drops the lock when
+        the process dies, even by kill -9, so an interrupted sweep never blocks its resume."""
+        handle = (self.path / LOCK).open("a")
+        try:
+            import fcntl
+
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except ImportError:  # Windows: no advisory locks; the user must not run two at once
+            pass
+        except OSError:
+            handle.close()
+            raise InputError(f"{self.path}: another sweep is writing into this folder") from None
+        self._lock = handle
+
+    def close(self) -> None:
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
+
+    def clear_final(self) -> None:
+        for name in FINAL_FILES:
+            (self.path / name).unlink(missing_ok=True)
+
+    # -- manifest --------------------------------------------------------------------------
+
+    def read_manifest(self) -> dict[str, Any]:
+        try:
+            data: dict[str, Any] = json.loads((self.path / MANIFEST).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise InputError(f"{self.path / MANIFEST}: unreadable ({exc})") from None
+        return data
+
+    def write_manifest(self, data: dict[str, Any]) -> None:
+        self.write_text(MANIFEST, json.dumps(data, indent=2) + "\n")
+
+    def write_text(self, name: str, text: str) -> None:
+        with self._writing(self.path / name) as tmp:
+            tmp.write_text(text, encoding="utf-8")
+
+    # -- chunks ----------------------------------------------------------------------------
+
+    def chunk_files(self, kind: str = CHUNKS) -> list[Path]:
+        return sorted((self.path / kind).glob("part-*.parquet"))
+
+    def done_keys(self) -> tuple[set[str], list[str]]:
+        """Keys of the runs stored in complete chunks, and warnings about unreadable chunks."""
+        pq = require("pyarrow.parquet", "sweep")
+        keys: set[str] = set()
+        warnings: list[str] = []
+        for file in self.chunk_files():
+            try:
+                keys.update(pq.read_table(file, columns=["run_key"]).column("run_key").to_pylist())
+            except Exception as exc:  # a chunk we cannot read is not trusted: its runs run again
+                file.rename(file.with_suffix(".corrupt"))
+                warnings.append(f"{file}: unreadable chunk set aside, its runs will run again ({exc})")
+            seq = int(file.stem.split("-")[1])
+            self._seq = max(self._seq, seq)
+        return keys, warnings
+
+    def write_chunk(self, rows: Sequence[RunRow], save_paths: bool) -> None:
+        if not rows:
+            return
+        pa = require("pyarrow", "sweep")
+        self._seq += 1
+        name = f"part-{self._seq:06d}.parquet"
+        if save_paths:
+            # Paths first: a run counts as done only once its row is in a chunk of runs.
+            self.write_table(
+                Path(PATHS) / name,
+                pa.table({"run_key": [r.run_key for r in rows], "activated_share": _paths_array(rows)}),
+            )
+        self.write_table(Path(CHUNKS) / name, chunk_table(rows))
+
+    def write_table(self, name: Path | str, table: Any) -> None:
+        pq = require("pyarrow.parquet", "sweep")
+        target = self.path / name
+        target.parent.mkdir(exist_ok=True)
+        with self._writing(target) as tmp:
+            # Fixed row groups and codec: equal tables give equal bytes.
+            pq.write_table(table, tmp, compression="zstd", row_group_size=65536)
+
+    @contextlib.contextmanager
+    def _writing(self, target: Path) -> Iterator[Path]:
+        tmp = target.with_name(f".{target.name}.tmp")
+        try:
+            yield tmp
+            with tmp.open("rb+") as fh:
+                os.fsync(fh.fileno())
+            os.replace(tmp, target)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise InputError(
+                f"{target}: could not write ({exc.strerror or exc}); the runs already stored are kept: "
+                "free some space or fix the folder, then run again with --resume"
+            ) from None
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+
+    def read_chunks(self, kind: str = CHUNKS) -> Any:
+        pa = require("pyarrow", "sweep")
+        pq = require("pyarrow.parquet", "sweep")
+        tables = [pq.read_table(f) for f in self.chunk_files(kind)]
+        if not tables:
+            return pa.table({"run_key": pa.array([], pa.string())})
+        return pa.concat_tables(tables)
+
+
+ARROW_TYPES = {"float": "float64", "int": "int64", "bool": "bool_", "date": "date32", "string": "string"}
+
+
+def arrow_type(column: Column) -> Any:
+    pa = require("pyarrow", "sweep")
+    return getattr(pa, ARROW_TYPES[column])()
+
+
+def output_value(name: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if OUTPUTS[name] == "date":
+        return dt.date.fromisoformat(value)
+    return value
+
+
+def chunk_table(rows: Sequence[RunRow]) -> Any:
+    """Every known output is stored, whatever the sweep asks for, so a resumed sweep that asks
+    for other outputs can still reuse the runs."""
+    pa = require("pyarrow", "sweep")
+    columns: dict[str, Any] = {
+        "run_key": pa.array([r.run_key for r in rows], pa.string()),
+        "point": pa.array([r.point for r in rows], pa.int64()),
+        "replicate": pa.array([r.replicate for r in rows], pa.int64()),
+    }
+    for name, kind in OUTPUTS.items():
+        columns[name] = pa.array([output_value(name, r.outputs.get(name)) for r in rows], arrow_type(kind))
+    columns["error"] = pa.array([r.error for r in rows], pa.string())
+    return pa.table(columns)
+
+
+def _paths_array(rows: Sequence[RunRow]) -> Any:
+    pa = require("pyarrow", "sweep")
+    return pa.array(
+        [None if r.path is None else np.asarray(r.path, dtype=np.float32) for r in rows],
+        pa.list_(pa.float32()),
+    )
+
+
+def axis_array(axis: Axis, values: Sequence[Any]) -> Any:
+    pa = require("pyarrow", "sweep")
+    if axis.column == "string":
+        values = [None if v is None else json.dumps(_jsonable(v)) for v in values]
+    return pa.array(list(values), arrow_type(axis.column))
+
+
+def _jsonable(value: Any) -> Any:
+    return json.loads(json.dumps(value, default=lambda v: v.isoformat() if isinstance(v, dt.date) else str(v)))

@@ -1,0 +1,120 @@
+"""Per-point statistics of a finished sweep, and the points that reach the target reliably.
+
+For each point: the mean of each numeric output with its 95 % t interval, the probability of
+reaching the target with its Wilson interval, and the quantiles of the date the target is
+reached ('never' counted as later than any date, so a median of never means most replicates
+missed). Failed runs are counted and left out.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ikdsim._optional import require
+from ikdsim.errors import InputError
+from ikdsim.experiments.stats import day_quantiles, mean_interval, wilson
+from ikdsim.experiments.storage import RUNS_FILE, SweepFolder
+from ikdsim.experiments.sweep import OUTPUTS
+
+SUMMARY_FILE = "points_summary.csv"
+TARGET_FILE = "target_points.csv"
+FIXED = ("point", "replicate", "seed", "run_key", "scenario_sha256", "error")
+
+
+@dataclass
+class PointSummary:
+    parameters: list[str]
+    header: list[str]
+    rows: list[list[Any]]
+    reaching: list[list[Any]]
+    threshold: float
+    has_target: bool
+
+
+def read_runs(folder: Path) -> Any:
+    pq = require("pyarrow.parquet", "sweep")
+    file = folder / RUNS_FILE
+    if not file.is_file():
+        if (folder / "manifest.json").is_file():
+            raise InputError(
+                f"{folder}: the sweep has not finished ({RUNS_FILE} is missing); "
+                "complete it with `ikdsim sweep SWEEP.yaml --out DIR --resume`"
+            )
+        raise InputError(f"{folder}: not a sweep folder (no {RUNS_FILE} or manifest.json)")
+    try:
+        return pq.read_table(file)
+    except Exception as exc:
+        raise InputError(f"{file}: unreadable ({exc})") from None
+
+
+def summarise_points(table: Any, threshold: float = 0.8) -> PointSummary:
+    names = table.column_names
+    outputs = [n for n in names if n in OUTPUTS]
+    parameters = [n for n in names if n not in FIXED and n not in OUTPUTS]
+    points = np.asarray(table.column("point").to_numpy())
+    errors = table.column("error").to_pylist()
+    data = {n: table.column(n).to_pylist() for n in [*parameters, *outputs]}
+    starts = np.flatnonzero(np.r_[True, points[1:] != points[:-1]])
+    ends = np.r_[starts[1:], len(points)]
+    header = ["point", *parameters, "runs", "failed"]
+    for name in outputs:
+        header += _columns(name)
+    rows: list[list[Any]] = []
+    for a, b in zip(starts, ends, strict=True):
+        ok = [i for i in range(a, b) if errors[i] is None]
+        row: list[Any] = [int(points[a]), *(data[p][a] for p in parameters), len(ok), (b - a) - len(ok)]
+        for name in outputs:
+            row += _stats(name, [data[name][i] for i in ok])
+        rows.append(row)
+    has_target = "target_reached" in outputs
+    reaching: list[list[Any]] = []
+    if has_target:
+        col = header.index("target_reached_prob")
+        reaching = [r for r in rows if r[col] is not None and r[col] >= threshold]
+    return PointSummary(parameters, header, rows, reaching, threshold, has_target)
+
+
+def _columns(name: str) -> list[str]:
+    kind = OUTPUTS[name]
+    if kind == "bool":
+        return [f"{name}_prob", f"{name}_ci95_low", f"{name}_ci95_high"]
+    if kind == "date":
+        return [f"{name}_p05", f"{name}_p50", f"{name}_p95", f"{name}_count"]
+    return [f"{name}_mean", f"{name}_ci95_low", f"{name}_ci95_high"]
+
+
+def _stats(name: str, values: list[Any]) -> list[Any]:
+    kind = OUTPUTS[name]
+    if kind == "bool":
+        est = wilson(sum(1 for v in values if v), len(values))
+        return [est.value, est.low, est.high]
+    if kind == "date":
+        days = [None if v is None else v.toordinal() for v in values]
+        quantiles = day_quantiles(days, (0.05, 0.5, 0.95))
+        dates = [None if q is None else dt.date.fromordinal(q) for q in quantiles]
+        return [*dates, sum(1 for d in days if d is not None)]
+    est = mean_interval([np.nan if v is None else float(v) for v in values])
+    return [est.value, est.low, est.high]
+
+
+def write_summary(folder: Path, threshold: float = 0.8) -> PointSummary:
+    from ikdsim.io.tables import fmt
+
+    summary = summarise_points(read_runs(folder), threshold)
+    store = SweepFolder(folder)
+    for name, rows in ((SUMMARY_FILE, summary.rows), (TARGET_FILE, summary.reaching)):
+        if name == TARGET_FILE and not summary.has_target:
+            continue
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(summary.header)
+        writer.writerows([[fmt(v) for v in row] for row in rows])
+        store.write_text(name, buffer.getvalue())
+    return summary
