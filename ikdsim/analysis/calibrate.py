@@ -167,7 +167,8 @@ class ParameterFit:
     @property
     def at_bound(self) -> bool:
         span = self.parameter.high - self.parameter.low
-        return min(abs(self.estimate - self.parameter.low), abs(self.parameter.high - self.estimate)) < 1e-3 * span
+        # A bounded optimiser stops a little inside a bound; 2 % of the range counts as on it.
+        return min(abs(self.estimate - self.parameter.low), abs(self.parameter.high - self.estimate)) < 0.02 * span
 
     def contains(self, value: float) -> bool:
         return self.low <= value <= self.high
@@ -374,7 +375,7 @@ def _optimise(
         )
         best_values = ", ".join(f"{p.path}={p.value(u):.6g}" for p, u in zip(params, best, strict=True))
         raise CalibrationError(
-            f"calibration did not converge: {res.message}. Tried {method}: {tried}; "
+            f"calibration did not converge: {str(res.message).rstrip('.')}. Tried {method}: {tried}; "
             f"{objective.replicates} replicates per evaluation (seed {objective.seed}); "
             f"{len(objective.history)} evaluations (limit {limit}); best so far {best_values} "
             f"(half deviance {float(res.fun):.6g}). Try a larger --max-evals, a different range "

@@ -116,7 +116,7 @@ class Comparison:
             acts = _activations(runs)
             for r, rec in enumerate(runs.records):
                 rows.append({
-                    "scenario": runs.scenario.name,
+                    "scenario": runs.label,
                     "replicate": rec.replicate,
                     "seed": rec.seed,
                     "final_share": float(final[r]),
@@ -124,6 +124,18 @@ class Comparison:
                     "target_reached": bool(rec.summary["target_reached"]),
                     "date_target_reached": rec.summary["date_target_reached"],
                 })
+        return rows
+
+    def path_rows(self) -> list[dict[str, Any]]:
+        """Daily activated share per scenario: mean and 5th, 50th, 95th percentiles of replicates."""
+        rows = []
+        for runs in self.runs:
+            share = runs.share()
+            mean = share.mean(axis=0)
+            p05, p50, p95 = np.percentile(share, [5, 50, 95], axis=0)
+            for d, date in enumerate(runs.dates):
+                rows.append({"scenario": runs.label, "date": date.isoformat(), "mean": float(mean[d]),
+                             "p05": float(p05[d]), "p50": float(p50[d]), "p95": float(p95[d])})
         return rows
 
     def scenario_rows(self) -> list[dict[str, Any]]:
@@ -135,7 +147,7 @@ class Comparison:
             days = runs.days_to_target()
             p05, p50, p95 = quantiles(days, [0.05, 0.5, 0.95])
             rows.append({
-                "scenario": runs.scenario.name,
+                "scenario": runs.label,
                 "final_share": final.estimate,
                 "final_share_low": final.low,
                 "final_share_high": final.high,
@@ -168,8 +180,8 @@ def differences(runs: Sequence[Runs]) -> list[Difference]:
                 unpaired = unpaired_difference(a, b)
             out.append(
                 Difference(
-                    other.scenario.name,
-                    base.scenario.name,
+                    other.label,
+                    base.label,
                     metric,
                     float(np.nanmean(a)) if np.any(~np.isnan(a)) else math.nan,
                     float(np.nanmean(b)) if np.any(~np.isnan(b)) else math.nan,

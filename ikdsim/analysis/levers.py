@@ -115,6 +115,8 @@ def _kind(annotation: Any) -> tuple[Kind | None, str]:
         return "number", "number"
     if annotation is dt.date:
         return "date", "date"
+    if typing.get_origin(annotation) is typing.Literal:
+        return None, "text choice (" + ", ".join(map(str, typing.get_args(annotation))) + ")"
     name = getattr(annotation, "__name__", None) or str(annotation)
     return None, name
 

@@ -5,7 +5,8 @@ day and people wait a day or two; when they cannot, the queue grows and waits st
 The wait in a month is estimated from the daily queue by Little's law (mean queue / daily
 throughput), averaged over replicates. A month is capacity-limited when that wait reaches
 `queue_days`; more officers or points would then raise activations, while more integrations or
-requirements would mostly lengthen the queue. Otherwise demand is the limit.
+requirements would mostly lengthen the queue. So is a month in which the points used 95 % or
+more of their capacity, even before waits grow that long. Otherwise demand is the limit.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from ikdsim.analysis.runs import Runs
 from ikdsim.model.calendar import Calendar
 
 NEAR_CAPACITY = 0.8
+# Points busy on (nearly) every open day are the limit even before waits reach `queue_days`.
+FULL = 0.95
 
 
 @dataclass(frozen=True)
@@ -104,7 +107,8 @@ def limits_by_month(runs: Runs, queue_days: float = 7.0) -> list[MonthLimit]:
                 mean_waiting=queue,
                 wait_days=wait,
                 gave_up=float(columns["gave_up"][days].sum()),
-                limited_by="capacity" if wait >= queue_days else "demand",
+                limited_by="capacity" if wait >= queue_days or served[days].sum() >= FULL * capacity[days].sum() > 0
+                else "demand",
             )
         )
     return out

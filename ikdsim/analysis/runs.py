@@ -38,8 +38,16 @@ def channel_columns(scenario: Scenario) -> list[str]:
     return [f"activations_{n}" for n in names]
 
 
-def all_columns(scenario: Scenario, extra: Sequence[str] = ()) -> tuple[str, ...]:
-    return tuple(dict.fromkeys([*BASE_COLUMNS, *channel_columns(scenario), *extra]))
+def cause_columns(scenario: Scenario) -> list[str]:
+    from ikdsim.model.demand import cause_names
+
+    causes = [*cause_names(scenario), *(f"outreach_{o.name}" for o in scenario.channels.outreach)]
+    return [f"intents_{c}" for c in causes]
+
+
+def all_columns(scenario: Scenario) -> tuple[str, ...]:
+    """Daily columns kept from every run: totals, each channel and each cause (a few kB a run)."""
+    return tuple(dict.fromkeys([*BASE_COLUMNS, *channel_columns(scenario), *cause_columns(scenario)]))
 
 
 @dataclass
@@ -49,6 +57,10 @@ class Runs:
     scenario: Scenario
     records: list[RunRecord]
     seed: int
+    label: str = ""  # the scenario's name, made unique among the scenarios run together
+
+    def __post_init__(self) -> None:
+        self.label = self.label or self.scenario.name
 
     @property
     def replicates(self) -> int:
@@ -101,13 +113,12 @@ def run_replicates(
     *,
     workers: int = 1,
     executor: Executor | None = None,
-    extra_columns: Sequence[str] = (),
 ) -> list[Runs]:
     """Run replicates 0..N-1 of every scenario with the same seed; one `Runs` per scenario."""
     if replicates < 1:
         raise ValueError("replicates must be at least 1")
     tasks = [
-        RunTask((i, r), s, seed, r, keep_daily=all_columns(s, [c for c in extra_columns if c != "activated_share"]))
+        RunTask((i, r), s, seed, r, keep_daily=all_columns(s))
         for i, s in enumerate(scenarios)
         for r in range(replicates)
     ]
@@ -116,4 +127,17 @@ def run_replicates(
     if failed:
         first = failed[0]
         raise RuntimeError(f"{len(failed)} run(s) failed; first: replicate {first.replicate}: {first.error}")
-    return [Runs(s, records[i * replicates : (i + 1) * replicates], seed) for i, s in enumerate(scenarios)]
+    labels = unique_labels([s.name for s in scenarios])
+    return [
+        Runs(s, records[i * replicates : (i + 1) * replicates], seed, labels[i]) for i, s in enumerate(scenarios)
+    ]
+
+
+def unique_labels(names: Sequence[str]) -> list[str]:
+    """Names as given, with ' (2)', ' (3)' … added to repeats so tables and plots can tell them apart."""
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        out.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    return out

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from ikdsim.cli import core, experiments
+from ikdsim.cli import core, experiments, policy
 
 app = typer.Typer(
     name="ikdsim",
@@ -34,7 +34,7 @@ def _main(
     """ikdsim: how digital-ID adoption responds to policy."""
 
 
-for module in (core, experiments):
+for module in (core, experiments, policy):
     module.register(app)
 
 

@@ -1,0 +1,478 @@
+"""Policy commands: compare, attribute, solve, calibrate, plot, report."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from ikdsim.cli.common import console, err_console, user_errors
+from ikdsim.errors import InputError
+
+ScenariosArg = Annotated[list[str], typer.Argument(help="Scenario files or bundled names; the first is the baseline.")]
+ScenarioArg = Annotated[str, typer.Argument(help="Scenario file or bundled name.")]
+SetOpt = Annotated[
+    list[str] | None,
+    typer.Option("--set", help="Override a field in every scenario: PATH=VALUE (repeatable)."),
+]
+SeedOpt = Annotated[int | None, typer.Option(help="Root seed for every scenario (default: the first scenario's).")]
+OutOpt = Annotated[Path | None, typer.Option(help="Output folder (default: results/<scenario>-<command>).")]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Replace an existing output.")]
+WorkersOpt = Annotated[
+    int | None, typer.Option("--workers", "-w", help="Worker processes (default: the number of cores).")
+]
+DaskOpt = Annotated[bool, typer.Option("--dask", help="Run on a Dask LocalCluster (pip install 'ikdsim[dask]').")]
+SchedulerOpt = Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786.")]
+PlotOpt = Annotated[bool, typer.Option("--plot", help="Also write PNG plots into the output folder.")]
+
+
+@contextmanager
+def _engine(workers: int | None, dask: bool, scheduler: str | None) -> Iterator[Any]:
+    from ikdsim.experiments.executors import open_engine
+
+    with open_engine(workers, dask=dask, scheduler=scheduler) as engine:
+        yield engine
+
+
+def _load(sources: Sequence[str], overrides: Sequence[str]) -> list[Any]:
+    from ikdsim.scenario.loader import load_scenario
+
+    return [load_scenario(s, overrides) for s in sources]
+
+
+def _source_path(source: str) -> Path | None:
+    from ikdsim.scenario.bundled import resolve
+
+    path = resolve(source)
+    return path if path.is_file() else None
+
+
+def _out(out: Path | None, name: str, command: str, force: bool) -> Path:
+    from ikdsim.io.folders import check_destination
+
+    folder = out or Path("results") / f"{name}-{command}"
+    check_destination(folder, force)
+    return folder
+
+
+def _write_rows(path: Path, rows: Sequence[dict[str, Any]]) -> None:
+    from ikdsim.io.tables import write_csv
+
+    header = list(rows[0]) if rows else []
+    write_csv(path, header, ([r[h] for h in header] for r in rows))
+
+
+def _num(x: float, fmt: str) -> str:
+    return "n/a" if x is None or (isinstance(x, float) and math.isnan(x)) else format(x, fmt)
+
+
+# -- compare -------------------------------------------------------------------------------
+
+
+def compare(
+    scenarios: ScenariosArg,
+    replicates: Annotated[int, typer.Option(min=2, help="Replicates per scenario (same seeds for all).")] = 20,
+    seed: SeedOpt = None,
+    set_: SetOpt = None,
+    out: OutOpt = None,
+    force: ForceOpt = False,
+    workers: WorkersOpt = None,
+    dask: DaskOpt = False,
+    scheduler: SchedulerOpt = None,
+    plot: PlotOpt = False,
+) -> None:
+    """Compare scenarios against the first with common random numbers: paired differences and
+    how much narrower they are than unpaired ones. Writes comparison.csv."""
+    with user_errors():
+        from ikdsim.analysis.compare import compare as run_compare
+        from ikdsim.io.folders import atomic_folder
+        from ikdsim.io.tables import write_json
+        from ikdsim.scenario.loader import dump_yaml, scenario_sha256, scenario_to_data
+
+        if len(scenarios) < 2:
+            raise InputError("compare needs at least two scenarios: a baseline and one to compare with it")
+        specs = _load(scenarios, set_ or [])
+        folder = _out(out, specs[0].name, "compare", force)
+        with _engine(workers, dask, scheduler) as engine:
+            result = run_compare(specs, replicates, seed, executor=engine.executor)
+        with atomic_folder(folder, force) as tmp:
+            _write_rows(tmp / "comparison.csv", result.table())
+            _write_rows(tmp / "scenarios.csv", result.scenario_rows())
+            _write_rows(tmp / "replicates.csv", result.replicate_rows())
+            _write_rows(tmp / "paths.csv", result.path_rows())
+            write_json(tmp / "compare.json", {
+                "seed": result.seed,
+                "replicates": result.replicates,
+                "baseline": result.runs[0].label,
+                "scenarios": [{"label": r.label, "source": src, "scenario_sha256": scenario_sha256(r.scenario)}
+                              for r, src in zip(result.runs, scenarios, strict=True)],
+            })
+            (tmp / "scenario.resolved.yaml").write_text(dump_yaml(scenario_to_data(specs[0])), encoding="utf-8")
+            if plot:
+                from ikdsim.reporting.figures import write_plots
+
+                write_plots(tmp)
+        _print_comparison(result)
+        console.print(f"Results written to [bold]{folder}[/bold]")
+
+
+def _print_comparison(result: Any) -> None:
+    table = Table(title=f"Against {result.runs[0].label} ({result.replicates} paired replicates, seed {result.seed})",
+                  title_justify="left")
+    for col in ("scenario", "figure", "difference", "paired 95 %", "unpaired 95 %", "width ratio"):
+        table.add_column(col, justify="right" if col != "figure" and col != "scenario" else "left")
+    for d in result.differences:
+        fmt = {"share": ".4%", "probability": ".0%", "people": ",.0f", "days": ".1f"}[d.metric.unit]
+        table.add_row(
+            d.scenario, d.metric.name, _num(d.paired.estimate, "+" + fmt.lstrip("+")),
+            f"{_num(d.paired.low, fmt)} to {_num(d.paired.high, fmt)}",
+            f"{_num(d.unpaired.low, fmt)} to {_num(d.unpaired.high, fmt)}",
+            _num(d.width_ratio, ".2f"),
+        )
+    console.print(table)
+    finals = [d for d in result.differences if d.metric.name == "final_share" and d.width_ratio > 0]
+    for d in finals:
+        console.print(f"{d.scenario}: common random numbers make the final-share interval "
+                      f"{1 / d.width_ratio:.1f}× narrower than independent runs would.")
+
+
+# -- attribute -----------------------------------------------------------------------------
+
+
+def attribute(
+    scenario: ScenarioArg,
+    replicates: Annotated[int, typer.Option(min=2, help="Replicates per counterfactual (same seeds).")] = 10,
+    candidate: Annotated[
+        list[str] | None,
+        typer.Option("--candidate", help="A change not in the scenario yet, PATH=VALUE, valued alike (repeatable)."),
+    ] = None,
+    queue_days: Annotated[
+        float, typer.Option(min=0.0, help="A month is capacity-limited when the estimated wait reaches this (days).")
+    ] = 7.0,
+    seed: SeedOpt = None,
+    set_: SetOpt = None,
+    out: OutOpt = None,
+    force: ForceOpt = False,
+    workers: WorkersOpt = None,
+    dask: DaskOpt = False,
+    scheduler: SchedulerOpt = None,
+    plot: PlotOpt = False,
+) -> None:
+    """What each lever is worth (counterfactual without it, same seeds), ranked; candidates valued
+    the same way; and, per month, whether demand or capacity limited activation."""
+    with user_errors():
+        from ikdsim.analysis.attribute import attribute as run_attribute
+        from ikdsim.io.folders import atomic_folder
+
+        (spec,) = _load([scenario], set_ or [])
+        folder = _out(out, spec.name, "attribution", force)
+        with _engine(workers, dask, scheduler) as engine:
+            result = run_attribute(spec, replicates, seed, candidate or [], executor=engine.executor,
+                                   queue_days=queue_days)
+        with atomic_folder(folder, force) as tmp:
+            _write_rows(tmp / "attribution.csv", result.table())
+            _write_rows(tmp / "months.csv", [m.row() for m in result.months])
+            if plot:
+                _attribution_plot(result, tmp / "attribution.png")
+        _print_attribution(result)
+        console.print(f"Results written to [bold]{folder}[/bold]")
+
+
+def _attribution_plot(result: Any, path: Path) -> None:
+    from ikdsim.reporting import plots
+
+    ranked = result.ranked()
+    fig, (ax,) = plots.new_figure(height=max(2.5, 0.42 * len(ranked) + 1.2))
+    plots.contribution_bars(ax, [c.lever.name for c in ranked], [c.activations.estimate for c in ranked],
+                            [c.activations.low for c in ranked], [c.activations.high for c in ranked])
+    plots.save(fig, path)
+
+
+def _print_attribution(result: Any) -> None:
+    by = result.base.scenario.target.by
+    table = Table(title=f"Activations by {by} owed to each lever ({result.base.replicates} paired replicates)",
+                  title_justify="left")
+    for col in ("rank", "lever", "activations", "95 % interval", "P(target) change"):
+        table.add_column(col, justify="left" if col == "lever" else "right")
+    for row in result.table():
+        if row["rank"] == 1 and not row["in_scenario"]:
+            table.add_section()
+        table.add_row(str(row["rank"]), row["lever"], _num(row["activations"], ",.0f"),
+                      f"{_num(row['activations_low'], ',.0f')} to {_num(row['activations_high'], ',.0f')}",
+                      _num(row["prob_target_change"], "+.0%"))
+    console.print(table)
+    months = Table("month", "decisions", "activations", "use of capacity", "wait (days)", "limited by",
+                   title="Demand or capacity, month by month", title_justify="left")
+    for m in result.months:
+        months.add_row(m.month, f"{m.decisions:,.0f}", f"{m.activations:,.0f}", _num(m.utilisation, ".0%"),
+                       _num(m.wait_days, ".1f"), m.limited_by)
+    console.print(months)
+    console.print("demand-limited: more integrations, requirements or campaigns help; capacity-limited: more "
+                  "officers or service points help (see months.csv).")
+
+
+# -- solve ---------------------------------------------------------------------------------
+
+
+def solve(
+    scenario: ScenarioArg,
+    lever: Annotated[str, typer.Option(help="Field to search, e.g. channels.outreach.jemput-bola.teams.")],
+    min_: Annotated[str, typer.Option("--min", help="Smallest value (or earliest date) to try.")],
+    max_: Annotated[str, typer.Option("--max", help="Largest value (or latest date) to try.")],
+    probability: Annotated[float, typer.Option(help="Required probability of reaching the target.")] = 0.8,
+    replicates: Annotated[int, typer.Option(min=1, help="Replicates per probe (same seeds at every probe).")] = 20,
+    tolerance: Annotated[
+        float | None, typer.Option(help="Stop when the bracket is this narrow (numbers; default range/100).")
+    ] = None,
+    seed: SeedOpt = None,
+    set_: SetOpt = None,
+    out: OutOpt = None,
+    force: ForceOpt = False,
+    workers: WorkersOpt = None,
+    dask: DaskOpt = False,
+    scheduler: SchedulerOpt = None,
+    plot: PlotOpt = False,
+) -> None:
+    """The smallest value of a lever (or the latest date) reaching the target with at least the
+    given probability, with the probability curve measured on the way and how sure it is."""
+    with user_errors():
+        from ikdsim.analysis.solve import check_lever, parse_bound
+        from ikdsim.analysis.solve import solve as run_solve
+        from ikdsim.io.folders import atomic_folder
+        from ikdsim.io.tables import write_json
+
+        (spec,) = _load([scenario], set_ or [])
+        field = check_lever(spec, lever)
+        lo, hi = parse_bound(field, min_, "--min"), parse_bound(field, max_, "--max")
+        folder = _out(out, spec.name, "solve", force)
+
+        def show(probe: Any) -> None:
+            err_console.print(f"  {lever} = {probe.row(probability)['value']}: target reached in "
+                              f"{probe.reached} of {probe.replicates}")
+
+        with _engine(workers, dask, scheduler) as engine:
+            result = run_solve(spec, lever, lo, hi, probability, replicates, seed, tolerance=tolerance,
+                               executor=engine.executor, on_probe=show)
+        with atomic_folder(folder, force) as tmp:
+            _write_rows(tmp / "solve.csv", [p.row(probability) for p in result.curve()])
+            write_json(tmp / "solve.json", result.summary())
+            if plot:
+                _solve_plot(result, tmp / "probability.png")
+        _print_solution(result)
+        console.print(f"Results written to [bold]{folder}[/bold]")
+
+
+def _solve_plot(result: Any, path: Path) -> None:
+    from ikdsim.reporting import plots
+
+    curve = result.curve()
+    fig, (ax,) = plots.new_figure()
+    plots.probability_curve(ax, [p.value for p in curve], [p.probability for p in curve],
+                            [p.interval.low for p in curve], [p.interval.high for p in curve],
+                            result.probability, result.answer, result.lever.path)
+    plots.save(fig, path)
+
+
+def _print_solution(result: Any) -> None:
+    table = Table("value", "reached", "probability", "95 % interval", f"chance ≥ {result.probability:.0%}",
+                  title=f"Probability of reaching the target by {result.lever.path}", title_justify="left")
+    for p in result.curve():
+        row = p.row(result.probability)
+        table.add_row(row["value"], f"{p.reached}/{p.replicates}", f"{p.probability:.0%}",
+                      f"{p.interval.low:.0%} to {p.interval.high:.0%}", f"{row['chance_at_least_target']:.0%}")
+    console.print(table)
+    s = result.summary()
+    want = f"{result.probability:.0%}"
+    if result.status == "unreachable":
+        end = s["minimum"] if result.lever.kind == "date" else s["maximum"]
+        console.print(f"[bold red]Not reachable in the range[/bold red]: even at {end} the target is reached in "
+                      f"fewer than {want} of the futures.")
+        return
+    word = "latest date" if result.lever.kind == "date" else "smallest value"
+    note = " (the end of the range: the target is met already there)" if result.status == "at_minimum" else ""
+    console.print(f"[bold]Answer[/bold]: {word} of {result.lever.path} reaching the target with probability ≥ "
+                  f"{want}: [bold]{s['answer']}[/bold]{note}.")
+    lo, hi = s["answer_interval"]
+    console.print(f"How sure: at {s['answer']} the target was reached with probability "
+                  f"{s['answer_probability']:.0%} (95 % interval {lo:.0%} to {hi:.0%}); chance that the true "
+                  f"probability is at least {want}: {s['chance_answer_meets_target']:.0%}.")
+    if s["neighbour"] is not None:
+        console.print(f"At {s['neighbour']} it was {s['neighbour_probability']:.0%}; chance that it truly falls "
+                      f"short: {s['chance_neighbour_fails']:.0%}.")
+    if not result.monotone:
+        console.print("[yellow]The measured curve is not monotone: more replicates would make the answer firmer."
+                      "[/yellow]")
+
+
+# -- calibrate -----------------------------------------------------------------------------
+
+
+def calibrate(
+    scenario: ScenarioArg,
+    fit: Annotated[
+        list[str],
+        typer.Option("--fit", help="Parameter to fit, PATH or PATH=LOW:HIGH (repeatable)."),
+    ],
+    observations: Annotated[
+        Path | None, typer.Option(help="CSV with date and activated or share (default: the scenario's observations).")
+    ] = None,
+    replicates: Annotated[int, typer.Option(min=1, help="Replicates per evaluation (fixed seeds).")] = 4,
+    max_evals: Annotated[int | None, typer.Option(min=1, help="Evaluations the optimiser may use.")] = None,
+    xtol: Annotated[float, typer.Option(min=1e-6, max=0.5, help="Tolerance, as a fraction of each range.")] = 1e-3,
+    profile: Annotated[bool, typer.Option("--profile/--no-profile", help="Profile-likelihood intervals.")] = True,
+    seed: SeedOpt = None,
+    set_: SetOpt = None,
+    out: OutOpt = None,
+    force: ForceOpt = False,
+    workers: WorkersOpt = None,
+    dask: DaskOpt = False,
+    scheduler: SchedulerOpt = None,
+    plot: PlotOpt = False,
+) -> None:
+    """Fit parameters to observed counts (binomial likelihood, scipy.optimize), with profile
+    likelihood intervals; writes a calibrated scenario file."""
+    with user_errors():
+        from ikdsim.analysis.calibrate import calibrate as run_calibrate
+        from ikdsim.analysis.observations import read_csv
+        from ikdsim.analysis.scenario_file import edited_text
+        from ikdsim.io.folders import atomic_folder
+        from ikdsim.io.tables import write_json
+
+        (spec,) = _load([scenario], set_ or [])
+        observed = read_csv(observations, spec) if observations is not None else None
+        folder = _out(out, spec.name, "calibration", force)
+        with _engine(workers, dask, scheduler) as engine:
+            result = run_calibrate(spec, fit, observed, replicates, seed, max_evals=max_evals, xtol=xtol,
+                                   profile=profile, executor=engine.executor,
+                                   progress=lambda m: err_console.print(f"  {m}"))
+            calibrated = result.calibrated()
+            changes = {f.parameter.path: (f.estimate, f"calibrated by ikdsim: 95 % profile interval {f.low:.6g} to "
+                                          f"{f.high:.6g}") for f in result.fits}
+            text = edited_text(None if set_ else _source_path(scenario), calibrated, changes)
+            fit_runs = None
+            if plot:
+                from ikdsim.analysis.runs import run_replicates
+
+                fit_runs = run_replicates([calibrated], replicates, result.seed, executor=engine.executor)[0]
+        with atomic_folder(folder, force) as tmp:
+            write_json(tmp / "calibration.json", result.summary())
+            _write_rows(tmp / "fit.csv", result.fit_rows())
+            _write_rows(tmp / "evaluations.csv", result.evaluation_rows())
+            if result.profile:
+                _write_rows(tmp / "profile.csv", result.profile)
+            (tmp / "scenario.calibrated.yaml").write_text(text, encoding="utf-8")
+            if fit_runs is not None:
+                _fit_plot(fit_runs, result, tmp / "fit.png")
+        _print_calibration(result)
+        console.print(f"Results written to [bold]{folder}[/bold] (calibrated scenario: scenario.calibrated.yaml)")
+
+
+def _fit_plot(runs: Any, result: Any, path: Path) -> None:
+    import numpy as np
+
+    from ikdsim.reporting import plots
+    from ikdsim.reporting.plots import Band, Point
+
+    share = runs.share()
+    low, high = np.percentile(share, [5, 95], axis=0)
+    fig, (ax,) = plots.new_figure()
+    plots.share_over_time(
+        ax, [Band("calibrated (mean, 5-95 %)", runs.dates, share.mean(axis=0), low, high)],
+        observations=[Point(o.date, o.share) for o in [*result.skipped, *result.observed]],
+    )
+    ax.set_title(f"{result.scenario.name}: calibrated path against the observations")
+    plots.save(fig, path)
+
+
+def _print_calibration(result: Any) -> None:
+    table = Table("parameter", "estimate", "95 % interval", "search range",
+                  title=f"Calibration ({result.method}; {len(result.evaluations)} evaluations × "
+                        f"{result.replicates} replicates)", title_justify="left")
+    for f in result.fits:
+        note = " (at the end of the range)" if f.at_bound else ""
+        if f.at_bound:
+            err_console.print(f"[yellow]warning:[/yellow] {f.parameter.path} fits at the end of its search range; "
+                              "widen it with --fit PATH=LOW:HIGH if the schema allows.")
+        lo = f"{f.low:.6g}" + ("≤" if f.low_at_bound else "")
+        hi = f"{f.high:.6g}" + ("+" if f.high_at_bound else "")
+        table.add_row(f.parameter.path, f"{f.estimate:.6g}{note}", f"{lo} to {hi}",
+                      f"{f.parameter.low:.6g} to {f.parameter.high:.6g}")
+    console.print(table)
+    fit = Table("date", "observed", "simulated", "error", title="Fit", title_justify="left")
+    for row in result.fit_rows():
+        fit.add_row(row["date"], f"{row['observed']:,}", f"{row['simulated']:,.0f}",
+                    _num(row["relative_error"], "+.1%"))
+    console.print(fit)
+    d = result.dispersion
+    console.print(f"Dispersion φ = {d['phi']:.3g} (run-to-run {_num(d['process'], '.3g')}, lack of fit "
+                  f"{_num(d['pearson'], '.3g')}): the interval is the binomial one widened by √φ.")
+    if result.skipped:
+        console.print(f"{len(result.skipped)} observation(s) on the first day were not fitted: they are the "
+                      "starting value.")
+
+
+# -- plot and report -----------------------------------------------------------------------
+
+
+def plot(
+    folder: Annotated[Path, typer.Argument(help="Result folder of run, run --replicates or compare.")],
+    out: Annotated[Path | None, typer.Option(help="Folder for the PNGs (default: the result folder).")] = None,
+) -> None:
+    """Write PNG plots for a result folder: share with bands and target, channels, causes,
+    queues, districts; for a comparison, the paths side by side."""
+    with user_errors():
+        from ikdsim.reporting.figures import write_plots
+
+        for path in write_plots(folder, out):
+            console.print(f"wrote {path}")
+
+
+def report(
+    scenarios: ScenariosArg,
+    out: Annotated[Path | None, typer.Option(help="HTML file (default: results/<scenario>-report.html).")] = None,
+    replicates: Annotated[int, typer.Option(min=2, help="Simulated futures per scenario.")] = 20,
+    attribution: Annotated[
+        bool, typer.Option("--attribution/--no-attribution", help="Value each lever of the first scenario.")
+    ] = True,
+    attribution_replicates: Annotated[
+        int | None, typer.Option(min=2, help="Replicates per lever (default: --replicates).")
+    ] = None,
+    seed: SeedOpt = None,
+    set_: SetOpt = None,
+    force: ForceOpt = False,
+    workers: WorkersOpt = None,
+    dask: DaskOpt = False,
+    scheduler: SchedulerOpt = None,
+) -> None:
+    """One self-contained HTML report (images inlined, no network): question, answer, plots,
+    attribution, the scenario in plain words, assumptions with sources, provenance."""
+    with user_errors():
+        from ikdsim.reporting.report import build_report, write_report
+
+        specs = _load(scenarios, set_ or [])
+        path = out or Path("results") / f"{specs[0].name}-report.html"
+        if path.exists() and (path.is_dir() or not force):
+            raise InputError(f"{path}: exists; use --force to replace it, or --out to choose another file")
+        with _engine(workers, dask, scheduler) as engine:
+            text = build_report(specs, [_source_path(s) for s in scenarios], replicates, seed,
+                                attribution=attribution, attribution_replicates=attribution_replicates,
+                                executor=engine.executor, overrides=set_ or [])
+        try:
+            write_report(text, path)
+        except OSError as exc:
+            raise InputError(f"{path}: cannot write the report: {exc}") from None
+        console.print(f"Report written to [bold]{path}[/bold] ({len(text) // 1024:,} KiB, self-contained)")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(compare)
+    app.command()(attribute)
+    app.command()(solve)
+    app.command()(calibrate)
+    app.command()(plot)
+    app.command()(report)

@@ -1,0 +1,1 @@
+"""Plots (matplotlib, no pyplot state) and the self-contained HTML report."""

@@ -1,0 +1,267 @@
+"""The standard set of figures for one scenario's results, from a result folder or from runs.
+
+A folder may come from `run` (one path: daily channel and cause columns, districts.csv), from
+`run --replicates` (daily mean and percentile columns, per-replicate totals in replicates.csv)
+or from `compare` (paths.csv with one band per scenario). `write_plots` finds out which and
+writes the PNGs that fit.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ikdsim.analysis.runs import Runs
+from ikdsim.errors import InputError
+from ikdsim.reporting import plots
+from ikdsim.reporting.plots import Band, Point
+from ikdsim.scenario.schema import Scenario
+
+
+@dataclass
+class PlotData:
+    """What the figures of one scenario need; fields left empty are simply not drawn."""
+
+    label: str
+    dates: list[dt.date]
+    share: Band
+    target_share: float | None = None
+    target_by: dt.date | None = None
+    observations: list[Point] = field(default_factory=list)
+    channels: dict[str, np.ndarray] = field(default_factory=dict)  # daily activations per channel
+    causes: dict[str, np.ndarray] = field(default_factory=dict)  # daily decisions per cause
+    channel_totals: dict[str, float] = field(default_factory=dict)  # when only totals are known
+    cause_totals: dict[str, float] = field(default_factory=dict)
+    waiting: Band | None = None
+    served: Band | None = None
+    districts: dict[str, float] = field(default_factory=dict)  # last-day share per district
+
+
+def _is_cause(column: str) -> bool:
+    # intents_new is the day's total, not a cause.
+    return column.startswith("intents_") and column != "intents_new"
+
+
+def observation_points(scenario: Scenario) -> list[Point]:
+    total = scenario.population.total
+    return [
+        Point(o.date, o.share if o.share is not None else (o.activated or 0) / total, o.source)
+        for o in scenario.observations
+    ]
+
+
+def from_runs(runs: Runs, districts: dict[str, float] | None = None) -> PlotData:
+    """Replicate means with 5th-95th percentile bands; channels and causes as daily means."""
+    scenario = runs.scenario
+    dates = runs.dates
+
+    def band(values: np.ndarray, label: str) -> Band:
+        low, high = np.percentile(values, [5, 95], axis=0)
+        return Band(label, dates, values.mean(axis=0), low, high)
+
+    kept = runs.records[0].daily
+    channels = {c.removeprefix("activations_"): runs.column(c).mean(axis=0)
+                for c in kept if c.startswith("activations_")}
+    causes = {c.removeprefix("intents_"): runs.column(c).mean(axis=0) for c in kept if _is_cause(c)}
+    return PlotData(
+        label=scenario.name,
+        dates=dates,
+        share=band(runs.share(), f"{scenario.name} (mean, 5-95 %)" if runs.replicates > 1 else scenario.name),
+        target_share=scenario.target.share,
+        target_by=scenario.target.by,
+        observations=observation_points(scenario),
+        channels=channels,
+        causes=causes,
+        waiting=band(runs.column("waiting").astype(float), "people waiting"),
+        served=_walk_in(runs),
+        districts=districts or {},
+    )
+
+
+def _walk_in(runs: Runs) -> Band:
+    columns = [f"activations_{p.name}" for p in runs.scenario.channels.service_points]
+    total = sum((runs.column(c).astype(float) for c in columns), np.zeros((runs.replicates, len(runs.dates))))
+    return Band("walk-in activations", runs.dates, total.mean(axis=0))
+
+
+def figures(data: PlotData) -> dict[str, Any]:
+    """name → Figure: share, channels, causes, queue, districts (those the data allow)."""
+    out: dict[str, Any] = {}
+    fig, (ax,) = plots.new_figure()
+    plots.share_over_time(ax, [data.share], data.target_share, data.target_by, data.observations)
+    ax.set_title(f"{data.label}: activated share")
+    out["share"] = fig
+    if data.channels or data.channel_totals:
+        fig, (ax,) = plots.new_figure()
+        if data.channels:
+            plots.stacked_cumulative(ax, data.dates, data.channels, "activations (cumulative)")
+        else:
+            plots.totals_bars(ax, data.channel_totals, "activations in the horizon (mean of replicates)")
+        ax.set_title(f"{data.label}: activations by channel")
+        out["channels"] = fig
+    if data.causes or data.cause_totals:
+        fig, (ax,) = plots.new_figure()
+        if data.causes:
+            plots.stacked_cumulative(ax, data.dates, data.causes, "decisions to activate (cumulative)")
+        else:
+            plots.totals_bars(ax, data.cause_totals, "decisions in the horizon (mean of replicates)")
+        ax.set_title(f"{data.label}: decisions by cause")
+        out["causes"] = fig
+    if data.waiting is not None:
+        fig, (ax,) = plots.new_figure()
+        plots.queue_and_wait(ax, data.waiting, data.served)
+        ax.set_title(f"{data.label}: queues and waiting")
+        out["queue"] = fig
+    if data.districts:
+        fig, (ax,) = plots.new_figure(height=max(3.0, 0.45 * len(data.districts) + 1.2))
+        plots.district_shares(ax, data.districts, data.target_share)
+        ax.set_title(f"{data.label}: share by district")
+        out["districts"] = fig
+    return out
+
+
+# -- result folders ------------------------------------------------------------------------
+
+
+def _read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
+    try:
+        with path.open(encoding="utf-8", newline="") as fh:
+            rows = list(csv.reader(fh))
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc}") from None
+    if not rows:
+        raise InputError(f"{path}: empty file")
+    return rows[0], rows[1:]
+
+
+def _column(header: list[str], rows: list[list[str]], name: str) -> np.ndarray:
+    i = header.index(name)
+    return np.array([float(r[i]) if r[i] != "" else np.nan for r in rows])
+
+
+def _scenario_of(folder: Path) -> Scenario | None:
+    path = folder / "scenario.resolved.yaml"
+    if not path.is_file():
+        return None
+    from ikdsim.scenario.loader import load_scenario
+
+    return load_scenario(path)
+
+
+def load_result_dir(folder: Path) -> PlotData:
+    """Plot data from the folder of `run` or `run --replicates`."""
+    header, rows = _read_csv(folder / "daily.csv")
+    if "date" not in header:
+        raise InputError(f"{folder / 'daily.csv'}: no 'date' column; is this an ikdsim result folder?")
+    dates = [dt.date.fromisoformat(r[header.index("date")]) for r in rows]
+    scenario = _scenario_of(folder)
+    label = scenario.name if scenario else folder.name
+    data = PlotData(label, dates, Band(label, dates, np.zeros(len(dates))))
+    if scenario is not None:
+        data.target_share, data.target_by = scenario.target.share, scenario.target.by
+        data.observations = observation_points(scenario)
+    if "activated_share" in header:  # one run
+        data.share = Band(label, dates, _column(header, rows, "activated_share"))
+        data.channels = {c.removeprefix("activations_"): _column(header, rows, c)
+                         for c in header if c.startswith("activations_")}
+        data.causes = {c.removeprefix("intents_"): _column(header, rows, c) for c in header if _is_cause(c)}
+        data.waiting = Band("people waiting", dates, _column(header, rows, "waiting"))
+        if scenario is not None:
+            points = [p.name for p in scenario.channels.service_points]
+            served = sum((data.channels.get(p, np.zeros(len(dates))) for p in points), np.zeros(len(dates)))
+            data.served = Band("walk-in activations", dates, served)
+        data.districts = _last_day_districts(folder / "districts.csv")
+    elif "activated_share_mean" in header:  # replicates
+        data.share = _band(header, rows, "activated_share", dates, f"{label} (mean, 5-95 %)")
+        if "waiting_mean" in header:
+            data.waiting = _band(header, rows, "waiting", dates, "people waiting")
+        data.channel_totals, data.cause_totals = _replicate_totals(folder / "replicates.csv")
+    else:
+        raise InputError(f"{folder / 'daily.csv'}: neither activated_share nor activated_share_mean; not a run folder")
+    return data
+
+
+def _band(header: list[str], rows: list[list[str]], name: str, dates: list[dt.date], label: str) -> Band:
+    centre = _column(header, rows, f"{name}_mean")
+    low = _column(header, rows, f"{name}_p05") if f"{name}_p05" in header else None
+    high = _column(header, rows, f"{name}_p95") if f"{name}_p95" in header else None
+    return Band(label, dates, centre, low, high)
+
+
+def _replicate_totals(path: Path) -> tuple[dict[str, float], dict[str, float]]:
+    if not path.is_file():
+        return {}, {}
+    header, rows = _read_csv(path)
+    channels = {c.removeprefix("activations_"): float(np.nanmean(_column(header, rows, c)))
+                for c in header if c.startswith("activations_")}
+    causes = {c.removeprefix("intents_"): float(np.nanmean(_column(header, rows, c)))
+              for c in header if _is_cause(c)}
+    return channels, causes
+
+
+def _last_day_districts(path: Path) -> dict[str, float]:
+    if not path.is_file():
+        return {}
+    header, rows = _read_csv(path)
+    if not rows or not {"date", "district", "activated_share"} <= set(header):
+        return {}
+    d, n, s = header.index("date"), header.index("district"), header.index("activated_share")
+    last = max(r[d] for r in rows)
+    return {r[n]: float(r[s]) for r in rows if r[d] == last}
+
+
+def load_compare_dir(folder: Path) -> tuple[list[Band], Scenario | None]:
+    header, rows = _read_csv(folder / "paths.csv")
+    by_scenario: dict[str, list[list[str]]] = {}
+    for r in rows:
+        by_scenario.setdefault(r[header.index("scenario")], []).append(r)
+    bands = []
+    for name, part in by_scenario.items():
+        dates = [dt.date.fromisoformat(r[header.index("date")]) for r in part]
+        bands.append(Band(name, dates, _column(header, part, "mean"),
+                          _column(header, part, "p05"), _column(header, part, "p95")))
+    return bands, _scenario_of(folder)
+
+
+def compare_figure(bands: Sequence[Band], scenario: Scenario | None) -> Any:
+    fig = plots.paths_side_by_side(
+        bands,
+        scenario.target.share if scenario else None,
+        scenario.target.by if scenario else None,
+        observation_points(scenario) if scenario else [],
+    )
+    fig.suptitle("activated share by scenario (mean, 5-95 % of replicates)")
+    return fig
+
+
+def write_plots(result_dir: Path, out: Path | None = None) -> list[Path]:
+    """Write the PNGs that fit the result folder (of run, run --replicates or compare).
+
+    This is what `ikdsim plot DIR` and `--plot` call; images go into `out` (default: the folder
+    itself). Returns the files written.
+    """
+    folder = Path(result_dir)
+    if not folder.is_dir():
+        raise InputError(f"{folder}: no such result folder")
+    target = Path(out) if out is not None else folder
+    target.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    if (folder / "paths.csv").is_file():
+        bands, scenario = load_compare_dir(folder)
+        path = target / "compare.png"
+        plots.save(compare_figure(bands, scenario), path)
+        written.append(path)
+    if (folder / "daily.csv").is_file():
+        for name, fig in figures(load_result_dir(folder)).items():
+            path = target / f"{name}.png"
+            plots.save(fig, path)
+            written.append(path)
+    if not written:
+        raise InputError(f"{folder}: nothing to plot (expected daily.csv from run, or paths.csv from compare)")
+    return written

@@ -1,0 +1,218 @@
+"""Plot functions: each draws on an Axes it is given (or on a new Figure) and returns it.
+
+Figures are `matplotlib.figure.Figure` objects made without pyplot, so nothing here touches the
+global backend or opens a window, and nothing is ever shown: callers save or embed them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ikdsim._optional import require
+
+TARGET_COLOUR = "#b2182b"
+BAND_ALPHA = 0.25
+PALETTE = ("#2166ac", "#e08214", "#1b7837", "#762a83", "#8c510a", "#35978f", "#c51b7d", "#4d4d4d")
+
+
+@dataclass(frozen=True)
+class Band:
+    """A daily path with an optional band (e.g. replicate mean with 5th-95th percentiles)."""
+
+    label: str
+    dates: Sequence[dt.date]
+    centre: np.ndarray
+    low: np.ndarray | None = None
+    high: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class Point:
+    date: dt.date
+    value: float
+    label: str = ""
+
+
+def new_figure(width: float = 8.0, height: float = 4.5, ncols: int = 1, sharey: bool = False) -> Any:
+    """A Figure with `ncols` Axes side by side; returns (figure, list of axes)."""
+    figure_mod = require("matplotlib.figure", "plot")
+    fig = figure_mod.Figure(figsize=(width, height), layout="constrained")
+    axes = fig.subplots(1, ncols, sharey=sharey, squeeze=False)[0]
+    return fig, list(axes)
+
+
+def _dates(ax: Any) -> None:
+    dates_mod = require("matplotlib.dates", "plot")
+    locator = dates_mod.AutoDateLocator(minticks=3, maxticks=8)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(dates_mod.ConciseDateFormatter(locator))
+
+
+def _percent(ax: Any) -> None:
+    ticker = require("matplotlib.ticker", "plot")
+    ax.yaxis.set_major_formatter(ticker.PercentFormatter(1.0, decimals=0))
+
+
+def share_over_time(
+    ax: Any,
+    bands: Sequence[Band],
+    target_share: float | None = None,
+    target_by: dt.date | None = None,
+    observations: Sequence[Point] = (),
+    first_colour: int = 0,
+) -> Any:
+    """Activated share with bands, the target line and its deadline, and observed points."""
+    for i, band in enumerate(bands):
+        colour = PALETTE[(first_colour + i) % len(PALETTE)]
+        ax.plot(band.dates, band.centre, color=colour, label=band.label, linewidth=1.8)
+        if band.low is not None and band.high is not None:
+            ax.fill_between(band.dates, band.low, band.high, color=colour, alpha=BAND_ALPHA, linewidth=0)
+    if target_share is not None:
+        ax.axhline(target_share, color=TARGET_COLOUR, linestyle="--", linewidth=1.2,
+                   label=f"target {target_share:.0%}")
+    if target_by is not None:
+        ax.axvline(target_by, color=TARGET_COLOUR, linestyle=":", linewidth=1.0)
+    if observations:
+        ax.scatter([o.date for o in observations], [o.value for o in observations], color="black", zorder=5,
+                   marker="o", s=28, label="observed")
+    ax.set_ylabel("activated share of wajib KTP")
+    ax.set_ylim(bottom=0)
+    _percent(ax)
+    _dates(ax)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper left", fontsize="small")
+    return ax
+
+
+def stacked_cumulative(ax: Any, dates: Sequence[dt.date], columns: Mapping[str, np.ndarray], ylabel: str) -> Any:
+    """Cumulative totals of several daily columns, stacked (who activated, what drove decisions)."""
+    names = [n for n, v in columns.items() if np.asarray(v).sum() > 0]
+    if names:
+        ax.stackplot(dates, *[np.cumsum(columns[n]) for n in names], labels=names,
+                     colors=[PALETTE[i % len(PALETTE)] for i in range(len(names))], alpha=0.85)
+        ax.legend(loc="upper left", fontsize="small")
+    else:
+        ax.text(0.5, 0.5, "none in this run", transform=ax.transAxes, ha="center")
+    ax.set_ylabel(ylabel)
+    _dates(ax)
+    ax.grid(alpha=0.3)
+    return ax
+
+
+def totals_bars(ax: Any, totals: Mapping[str, float], xlabel: str) -> Any:
+    """Horizontal bars of totals (replicate means) when daily columns are not available."""
+    names = list(totals)
+    ax.barh(names, [totals[n] for n in names], color=[PALETTE[i % len(PALETTE)] for i in range(len(names))])
+    ax.invert_yaxis()
+    ax.set_xlabel(xlabel)
+    ax.grid(alpha=0.3, axis="x")
+    return ax
+
+
+def queue_and_wait(ax: Any, waiting: Band, served: Band | None = None) -> Any:
+    """People waiting, and the wait a newcomer faces by Little's law (7-day averages)."""
+    ax.plot(waiting.dates, waiting.centre, color=PALETTE[0], label="people waiting")
+    if waiting.low is not None and waiting.high is not None:
+        ax.fill_between(waiting.dates, waiting.low, waiting.high, color=PALETTE[0], alpha=BAND_ALPHA, linewidth=0)
+    ax.set_ylabel("people waiting")
+    ax.set_ylim(bottom=0)
+    _dates(ax)
+    ax.grid(alpha=0.3)
+    if served is not None:
+        queue = _rolling(np.asarray(waiting.centre, dtype=float))
+        throughput = _rolling(np.asarray(served.centre, dtype=float))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            wait = np.where(throughput > 0, queue / throughput, np.nan)
+        twin = ax.twinx()
+        twin.plot(waiting.dates, wait, color=PALETTE[1], linewidth=1.0, label="wait (days, Little's law)")
+        twin.set_ylabel("estimated wait (days)")
+        twin.set_ylim(bottom=0)
+        lines = ax.get_lines() + twin.get_lines()
+        ax.legend(lines, [line.get_label() for line in lines], loc="upper left", fontsize="small")
+    else:
+        ax.legend(loc="upper left", fontsize="small")
+    return ax
+
+
+def _rolling(x: np.ndarray, window: int = 7) -> np.ndarray:
+    if len(x) < window:
+        return x
+    kernel = np.ones(window) / window
+    out: np.ndarray = np.convolve(x, kernel, mode="same")
+    return out
+
+
+def district_shares(ax: Any, shares: Mapping[str, float], target_share: float | None = None) -> Any:
+    """Share activated by district on the last day, as a map-like ranked bar chart."""
+    ordered = sorted(shares.items(), key=lambda kv: kv[1])
+    ax.barh([k for k, _ in ordered], [v for _, v in ordered], color=PALETTE[0])
+    if target_share is not None:
+        ax.axvline(target_share, color=TARGET_COLOUR, linestyle="--", linewidth=1.2, label=f"target {target_share:.0%}")
+        ax.legend(loc="lower right", fontsize="small")
+    ticker = require("matplotlib.ticker", "plot")
+    ax.xaxis.set_major_formatter(ticker.PercentFormatter(1.0, decimals=0))
+    ax.set_xlabel("activated share, last day")
+    ax.grid(alpha=0.3, axis="x")
+    return ax
+
+
+def paths_side_by_side(
+    bands: Sequence[Band],
+    target_share: float | None = None,
+    target_by: dt.date | None = None,
+    observations: Sequence[Point] = (),
+) -> Any:
+    """One panel per scenario, same y axis: the compare figure."""
+    fig, axes = new_figure(width=max(6.0, 4.0 * len(bands)), height=4.0, ncols=len(bands), sharey=True)
+    for i, (ax, band) in enumerate(zip(axes, bands, strict=True)):
+        share_over_time(ax, [band], target_share, target_by, observations, first_colour=i)
+        ax.set_title(band.label, fontsize="medium")
+        if i:
+            ax.set_ylabel("")
+    return fig
+
+
+def probability_curve(
+    ax: Any, values: Sequence[Any], probabilities: Sequence[float], lows: Sequence[float], highs: Sequence[float],
+    required: float, answer: Any | None, xlabel: str,
+) -> Any:
+    """Measured probability of reaching the target against the lever, with Wilson intervals."""
+    p = np.asarray(probabilities, dtype=float)
+    err = np.vstack([p - np.asarray(lows, dtype=float), np.asarray(highs, dtype=float) - p])
+    ax.errorbar(values, p, yerr=err, fmt="o-", color=PALETTE[0], capsize=3, label="measured")
+    ax.axhline(required, color=TARGET_COLOUR, linestyle="--", linewidth=1.2, label=f"required {required:.0%}")
+    if answer is not None:
+        ax.axvline(answer, color=PALETTE[2], linestyle=":", linewidth=1.5, label=f"answer {answer}")
+    ax.set_ylim(-0.02, 1.02)
+    _percent(ax)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("probability of reaching the target")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="best", fontsize="small")
+    return ax
+
+
+def contribution_bars(
+    ax: Any, labels: Sequence[str], estimates: Sequence[float], lows: Sequence[float], highs: Sequence[float],
+) -> Any:
+    """Activations by the target date thanks to each lever, with 95 % intervals, largest on top."""
+    est = np.asarray(estimates, dtype=float)
+    err = np.vstack([est - np.asarray(lows, dtype=float), np.asarray(highs, dtype=float) - est])
+    err = np.nan_to_num(err, nan=0.0)
+    colours = [PALETTE[0] if v >= 0 else PALETTE[1] for v in est]
+    ax.barh(list(labels), est, xerr=err, color=colours, capsize=3)
+    ax.invert_yaxis()
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_xlabel("people activated by the target date (95 % interval)")
+    ax.grid(alpha=0.3, axis="x")
+    return ax
+
+
+def save(fig: Any, path: Any, dpi: int = 110) -> None:
+    # A fixed creation-free metadata block keeps PNG bytes the same for the same figure.
+    fig.savefig(path, dpi=dpi, format="png", metadata={"Software": None})
