@@ -225,3 +225,23 @@ def test_points_share_random_numbers_per_replicate(tmp_path: Path) -> None:
         assert by[(0, r)] != by[(1, r)]
     assert len({by[(0, r)] for r in range(3)}) == 3  # replicates differ
     assert outcome.ran == 12
+
+
+def test_points_with_the_same_resolved_scenario_share_their_runs(tmp_path: Path) -> None:
+    path = sweep_file(tmp_path, """
+        replicates: 2
+        sampler: {method: lhs, n: 4}
+        parameters:
+          channels.outreach.team.teams: {low: 0, high: 1}
+        outputs: [final_share]
+        """)
+    design = design_of(path)
+    assert sorted(p[0] for p in design.points) == [0, 0, 1, 1]
+    outcome = run_sweep(design, tmp_path / "out", HERE)
+    assert outcome.ran == 4  # two distinct scenarios × two replicates
+    rows = pq.read_table(tmp_path / "out" / "runs.parquet").to_pylist()
+    assert len(rows) == 8
+    by_value = {}
+    for row in rows:
+        key = (row["channels.outreach.team.teams"], row["replicate"])
+        assert by_value.setdefault(key, row["final_share"]) == row["final_share"]

@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ikdsim._optional import require
 from ikdsim.errors import InputError
 from ikdsim.experiments import provenance
-from ikdsim.experiments.consolidate import PointHash, row_keys, write_final
+from ikdsim.experiments.consolidate import PointHash, write_final
 from ikdsim.experiments.design import Design, run_key
 from ikdsim.experiments.executors import Engine
 from ikdsim.experiments.progress import NoProgress, Progress
@@ -83,6 +84,7 @@ def run_sweep(
     manifest_extra: dict[str, Any] | None = None,
 ) -> SweepOutcome:
     """Run every (point, replicate) of `design` not yet stored in `out`, then write the final table."""
+    require("pyarrow.parquet", "sweep")  # before any folder exists
     progress = progress or NoProgress()
     save_paths = design.spec.save_paths if save_paths is None else save_paths
     hashes: list[PointHash] = list(design.point_hashes())
@@ -113,9 +115,7 @@ def run_sweep(
         folder.clear_final()
         folder.write_manifest(manifest)
         done, outcome.warnings = folder.done_keys()
-        wanted = {k for k in row_keys(design, hashes) if k is not None}
-        todo = len(wanted - done)
-        outcome.reused = len(wanted & done)
+        todo, outcome.reused = _count(design, hashes, done)
         session["runs_reused"] = outcome.reused
         flusher = Flusher(folder, save_paths, flush_runs, flush_seconds)
         progress.start(todo, outcome.reused)
@@ -152,20 +152,37 @@ def run_sweep(
     return outcome
 
 
-def _tasks(design: Design, hashes: list[PointHash], done: set[str], save_paths: bool) -> Iterator[RunTask]:
-    """Tasks point by point, built lazily so memory does not grow with the design; a run whose
-    key is stored, or scheduled already (two points with the same resolved scenario), is skipped."""
-    scheduled: set[str] = set()
-    keep = (PATH_COLUMN,) if save_paths else ()
+def _unique_points(hashes: list[PointHash]) -> Iterator[tuple[int, str]]:
+    """Valid points with a resolved scenario not seen before: two points that resolve to the
+    same scenario (say, an integer axis sampled twice at the same value) share their runs."""
+    seen: set[str] = set()
     for i, (sha, _) in enumerate(hashes):
-        if sha is None:
-            continue
+        if sha is not None and sha not in seen:
+            seen.add(sha)
+            yield i, sha
+
+
+def _count(design: Design, hashes: list[PointHash], done: set[str]) -> tuple[int, int]:
+    """(runs to do, runs already stored), counting each distinct run once."""
+    todo = stored = 0
+    for _, sha in _unique_points(hashes):
+        for r in range(design.replicates):
+            if run_key(sha, design.seed, r) in done:
+                stored += 1
+            else:
+                todo += 1
+    return todo, stored
+
+
+def _tasks(design: Design, hashes: list[PointHash], done: set[str], save_paths: bool) -> Iterator[RunTask]:
+    """Tasks point by point, built lazily so that memory grows with the points, not the runs."""
+    keep = (PATH_COLUMN,) if save_paths else ()
+    for i, sha in _unique_points(hashes):
         scenario = None
         for r in range(design.replicates):
             key = run_key(sha, design.seed, r)
-            if key in done or key in scheduled:
+            if key in done:
                 continue
-            scheduled.add(key)
             scenario = scenario or design.scenario(i)
             yield RunTask((key, i), scenario, design.seed, r, keep_daily=keep)
 
