@@ -145,7 +145,8 @@ def parse_bound(lever: LeverField, text: str | None, option: str) -> Value:
             value = dt.date.fromisoformat(raw)
     except ValueError:
         example = {"integer": "4", "number": "0.05", "date": "2026-03-01"}[str(lever.kind)]
-        raise InputError(f"{option} {raw!r}: {lever.path} is a {lever.kind}, e.g. {option} {example}") from None
+        article = "an" if lever.kind == "integer" else "a"
+        raise InputError(f"{option} {raw!r}: {lever.path} is {article} {lever.kind}, e.g. {option} {example}") from None
     if not isinstance(value, dt.date) and not lever.low <= value <= lever.high:
         raise InputError(
             f"{option} {raw}: outside the values {lever.path} allows "
