@@ -85,6 +85,8 @@ def test_resume_after_kill_9_gives_the_same_table(tmp_path: Path, reference: tup
     stored = {k for f in SweepFolder(out).chunk_files() for k in pq.read_table(f)["run_key"].to_pylist()}
     assert 0 < len(stored) < 40
     assert not (out / "runs.parquet").exists()
+    unfinished = runner.invoke(app, ["sweep-summary", str(out)])
+    assert unfinished.exit_code == 2 and "has not finished" in unfinished.output
     # Without --resume the folder is not overwritten by accident.
     refused = sweep(str(path), "--out", str(out))
     assert refused.exit_code == 2 and "--resume" in refused.output
@@ -168,8 +170,10 @@ def test_a_second_sweep_cannot_write_into_a_locked_folder(tmp_path: Path) -> Non
     assert sweep(str(path), "--out", str(out)).exit_code == 0
     holder = SweepFolder.open(out)
     try:
-        result = sweep(str(path), "--out", str(out), "--resume")
-        assert result.exit_code == 2 and "another sweep is writing" in result.output
+        for option in ("--resume", "--force"):
+            result = sweep(str(path), "--out", str(out), option)
+            assert result.exit_code == 2 and "another sweep is writing" in result.output
+        assert (out / "runs.parquet").exists()
     finally:
         holder.close()
 

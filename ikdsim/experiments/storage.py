@@ -72,6 +72,11 @@ class SweepFolder:
         from ikdsim.io.folders import check_destination
 
         check_destination(out, force)
+        if (out / LOCK).exists():
+            # --force must not pull a folder from under a sweep that is still writing into it.
+            probe = cls(out)
+            probe.lock()
+            probe.close()
         try:
             out.absolute().parent.mkdir(parents=True, exist_ok=True)
             tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.absolute().parent))
@@ -219,7 +224,8 @@ class SweepFolder:
         tables = [pq.read_table(f) for f in self.chunk_files(kind)]
         if not tables:
             return pa.table({"run_key": pa.array([], pa.string())})
-        return pa.concat_tables(tables)
+        # Chunks from an older ikdsim may lack an output column: fill it with nulls, do not fail.
+        return pa.concat_tables(tables, promote_options="default")
 
 
 ARROW_TYPES = {"float": "float64", "int": "int64", "bool": "bool_", "date": "date32", "string": "string"}
