@@ -98,7 +98,8 @@ def print_summary(summary: dict[str, Any], description: str = "") -> None:
     table.add_section()
     mean = summary["mean_wait_days"]
     table.add_row("Mean wait (days)", "n/a" if mean is None else f"{mean:.2f}")
-    table.add_row("90th percentile wait (days)", "n/a" if summary["p90_wait_days"] is None else str(summary["p90_wait_days"]))
+    p90 = summary["p90_wait_days"]
+    table.add_row("90th percentile wait (days)", "n/a" if p90 is None else str(p90))
     table.add_row("Peak waiting", f"{summary['peak_waiting']:,}")
     table.add_row("Gave up waiting", f"{summary['gave_up']:,}")
     console.print(table)
@@ -130,7 +131,8 @@ def scenarios() -> None:
 
         table = Table("name", "description", title="Bundled scenarios", title_justify="left")
         for name, path in bundled().items():
-            table.add_row(name + (" (default)" if name == DEFAULT_SCENARIO else ""), load_scenario(path).description.strip())
+            label = name + (" (default)" if name == DEFAULT_SCENARIO else "")
+            table.add_row(label, load_scenario(path).description.strip())
         console.print(table)
 
 

@@ -89,11 +89,9 @@ class Point:
             return math.inf
         return max(0, self.opens_day - day) + self.queued / self.mean_daily_capacity
 
-    def join(self, day: int, segs: np.ndarray, people: np.ndarray) -> None:
-        total = int(people.sum())
-        if total == 0:
-            return
-        self.waiting[self.position[segs]] += people  # segs are distinct: plain fancy-index add
+    def join(self, day: int, local: np.ndarray, people: np.ndarray, total: int) -> None:
+        """Add `total` people, `people[i]` of them from the segment at queue position `local[i]`."""
+        self.waiting[local] += people  # positions are distinct: plain fancy-index add
         self.queued += total
         self.cohort[day] += total
         self.last = day
@@ -179,24 +177,27 @@ class Router:
         self.district_segs = district_segs
         self.rng = rng
         self.serving = [[p for p in points if d in p.district_ids] for d in range(len(district_segs))]
+        # Each serving point's queue positions of the district's segments, computed once.
+        self.local = [
+            [p.position[segs] for p in serving] for segs, serving in zip(district_segs, self.serving, strict=True)
+        ]
 
     def route(self, day: int, decided: np.ndarray, district: np.ndarray) -> None:
         totals = np.bincount(district, weights=decided, minlength=len(self.district_segs))
-        for d in np.flatnonzero(totals):
-            segs, serving = self.district_segs[d], self.serving[d]
-            people = decided[segs]
+        for d in np.flatnonzero(totals).tolist():
+            serving = self.serving[d]
+            remaining = decided[self.district_segs[d]]
             total = int(totals[d])
             # A point that has closed for good takes nobody, unless no other point is left.
-            candidates = [p for p in serving if p.accepts(day)] or serving
-            shares = _water_fill(day, candidates, total)
-            remaining = people
-            for point, share in zip(candidates, shares, strict=True):
+            candidates = [i for i, p in enumerate(serving) if p.accepts(day)] or list(range(len(serving)))
+            shares = _water_fill(day, [serving[i] for i in candidates], total)
+            for i, share in zip(candidates, shares, strict=True):
                 if share == 0:
                     continue
                 part = remaining if share == total else draw_without_replacement(remaining, share, self.rng)
                 remaining = remaining - part
                 total -= share
-                point.join(day, segs, part)
+                serving[i].join(day, self.local[d][i], part, share)
 
 
 def _water_fill(day: int, points: list[Point], total: int) -> list[int]:
