@@ -13,6 +13,7 @@ from ikdsim.cli.common import console, err_console, user_errors
 from ikdsim.errors import InputError
 
 if TYPE_CHECKING:
+    from ikdsim.experiments.sensitivity import Indices
     from ikdsim.experiments.summary import PointSummary
     from ikdsim.scenario.schema import Scenario
 
@@ -362,7 +363,7 @@ def sensitivity(
         console.print(f"Results written to [bold]{folder}[/bold] (sensitivity.csv, runs.parquet)")
 
 
-def _write_indices(folder: Path, indices: Any) -> None:
+def _write_indices(folder: Path, indices: Indices) -> None:
     import csv
     import io
 
@@ -376,7 +377,7 @@ def _write_indices(folder: Path, indices: Any) -> None:
     SweepFolder(folder).write_text("sensitivity.csv", buffer.getvalue())
 
 
-def _print_indices(indices: Any) -> None:
+def _print_indices(indices: Indices) -> None:
     from ikdsim.experiments.sensitivity import fmt_index
 
     for output in dict.fromkeys(r[0] for r in indices.rows):

@@ -128,11 +128,14 @@ def run_sweep(
                 outcome.failed += sum(1 for r in rows if r.error)
                 flusher.add(rows)
                 progress.advance(len(rows))
-        finally:
-            progress.stop()
+        except BaseException:
             # Whatever stops the loop (Ctrl-C, a worker lost, a full disk), keep what finished.
             with contextlib.suppress(InputError):
                 flusher.flush()
+            raise
+        finally:
+            progress.stop()
+        flusher.flush()
         outcome.table = write_final(design, hashes, folder, save_paths)
         session["status"] = manifest["status"] = "complete"
     except KeyboardInterrupt:
@@ -201,13 +204,14 @@ def _row(record: RunRecord) -> RunRow:
 
 def json_manifest(design: Design, hashes: list[PointHash], extra: dict[str, Any] | None) -> dict[str, Any]:
     spec = design.spec
+    versions = provenance.versions()
     manifest: dict[str, Any] = {
         "kind": "sweep",
         "name": design.name,
         "sweep_file": str(design.source),
         "sweep": design.source.read_text(encoding="utf-8"),
-        "ikdsim_version": provenance.versions()["ikdsim"],
-        "versions": provenance.versions(),
+        "ikdsim_version": versions["ikdsim"],
+        "versions": versions,
         "git": provenance.git_commit(),
         "seed": design.seed,
         "replicates": design.replicates,
