@@ -245,3 +245,37 @@ def test_points_with_the_same_resolved_scenario_share_their_runs(tmp_path: Path)
     for row in rows:
         key = (row["channels.outreach.team.teams"], row["replicate"])
         assert by_value.setdefault(key, row["final_share"]) == row["final_share"]
+
+
+def test_sweep_points_follow_the_exponential_formula_and_the_manifest_is_complete(tmp_path: Path) -> None:
+    import json
+    import math
+
+    path = tmp_path / "theory.yaml"
+    path.write_text(textwrap.dedent(f"""
+        scenario: {DATA / "sweep-textbook.yaml"}
+        set: {{horizon.end: 2026-01-31, target.by: 2026-01-31, target.share: 0.06}}
+        replicates: 4
+        sampler: {{method: grid}}
+        parameters:
+          adoption.base_rate: {{values: [0.1, 0.4, 1.2]}}
+        outputs: [final_share, target_reached]
+        """))
+    result = runner.invoke(app, ["sweep", str(path), "--out", str(tmp_path / "o"), "-w", "1"])
+    assert result.exit_code == 0, result.output
+    rows = pq.read_table(tmp_path / "o" / "runs.parquet").to_pylist()
+    for rate in (0.1, 0.4, 1.2):
+        shares = np.array([r["final_share"] for r in rows if r["adoption.base_rate"] == rate])
+        # F0 = 0.05, eligible 0.8 of 200,000, 31 days of decisions: binomial mean and sd.
+        p = -math.expm1(-rate * 31 / 365)
+        theory = 0.05 + 0.75 * p
+        se = math.sqrt(150_000 * p * (1 - p)) / 200_000 / math.sqrt(4)
+        assert abs(shares.mean() - theory) < 4 * se + 1e-5, (rate, shares.mean(), theory)
+    manifest = json.loads((tmp_path / "o" / "manifest.json").read_text())
+    assert manifest["sweep"] == path.read_text()
+    assert manifest["base_scenario"]["adoption"]["base_rate"] == 0.2
+    assert manifest["base_scenario"]["horizon"]["end"] == "2026-01-31"
+    assert manifest["versions"]["ikdsim"] and manifest["versions"]["numpy"] and manifest["versions"]["pyarrow"]
+    assert manifest["git"] is None or len(manifest["git"]["commit"]) == 40
+    assert manifest["started"] <= manifest["finished"] and manifest["status"] == "complete"
+    assert manifest["points"] == 3 and manifest["runs"] == 12
