@@ -170,3 +170,12 @@ def test_write_plots_for_run_replicates_and_compare_folders(tmp_path: Path) -> N
     assert {p.name for p in write_plots(tmp_path / "cmp")} == {"compare.png"}
     for png in (tmp_path / "one").glob("*.png"):
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_write_plots_for_a_summarised_sweep(tmp_path: Path) -> None:
+    cli = CliRunner()
+    sweep = Path(__file__).parent / "data" / "sweep.yaml"
+    assert cli.invoke(app, ["sweep", str(sweep), "--out", str(tmp_path / "sw"), "--workers", "1"]).exit_code == 0
+    assert cli.invoke(app, ["sweep-summary", str(tmp_path / "sw")]).exit_code == 0
+    (png,) = write_plots(tmp_path / "sw", tmp_path / "png")
+    assert png.name == "sweep.png" and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

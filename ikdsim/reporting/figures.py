@@ -240,8 +240,66 @@ def compare_figure(bands: Sequence[Band], scenario: Scenario | None) -> Any:
     return fig
 
 
+SWEEP_OUTPUTS = (("target_reached_prob", "target_reached_ci95", "probability of reaching the target"),
+                 ("final_share_mean", "final_share_ci95", "final share (mean)"))
+SWEEP_FIXED = {"point", "runs", "failed"}
+
+
+def sweep_figure(path: Path) -> Any:
+    """Each sweep output against each parameter, one panel per pair, with 95 % intervals."""
+    header, rows = _read_csv(path)
+    outputs = [o for o in SWEEP_OUTPUTS if o[0] in header]
+    first_output = min((header.index(o[0]) for o in outputs), default=len(header))
+    parameters = [h for h in header[:first_output] if h not in SWEEP_FIXED and not h.startswith(
+        ("final_share", "date_target", "target_reached", "mean_wait"))]
+    if not outputs or not parameters:
+        raise InputError(f"{path}: no parameter or no output column to plot")
+    figure_mod = require_plot()
+    fig = figure_mod.Figure(figsize=(4.0 * len(parameters), 3.2 * len(outputs)), layout="constrained")
+    axes = fig.subplots(len(outputs), len(parameters), squeeze=False)
+    for j, name in enumerate(parameters):
+        xs = [_axis_value(r[header.index(name)]) for r in rows]
+        keep = [i for i, x in enumerate(xs) if x is not None]
+        for i, (column, interval, label) in enumerate(outputs):
+            y = _column(header, rows, column)[keep]
+            low = _column(header, rows, f"{interval}_low")[keep]
+            high = _column(header, rows, f"{interval}_high")[keep]
+            ax = axes[i][j]
+            err = np.nan_to_num(np.vstack([y - low, high - y]), nan=0.0)
+            ax.errorbar([xs[k] for k in keep], y, yerr=err, fmt="o", color=plots.PALETTE[i], capsize=2, alpha=0.8)
+            if keep and isinstance(xs[keep[0]], dt.date):
+                plots.date_axis(ax)
+            ax.set_xlabel(name)
+            if len(keep) < len(xs):
+                ax.set_title(f"{len(xs) - len(keep)} point(s) with {name} null not shown", fontsize="small")
+            ax.set_ylabel(label if j == 0 else "")
+            ax.grid(alpha=0.3)
+    fig.suptitle("sweep: outputs by parameter (points with 95 % intervals)")
+    return fig
+
+
+def require_plot() -> Any:
+    from ikdsim._optional import require
+
+    return require("matplotlib.figure", "plot")
+
+
+def _axis_value(text: str) -> Any:
+    if text in ("", "null", "None"):
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        pass
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
 def write_plots(result_dir: Path, out: Path | None = None) -> list[Path]:
-    """Write the PNGs that fit the result folder (of run, run --replicates or compare).
+    """Write the PNGs that fit the result folder (of run, run --replicates, compare or a
+    summarised sweep).
 
     This is what `ikdsim plot DIR` and `--plot` call; images go into `out` (default: the folder
     itself). Returns the files written.
@@ -257,11 +315,18 @@ def write_plots(result_dir: Path, out: Path | None = None) -> list[Path]:
         path = target / "compare.png"
         plots.save(compare_figure(bands, scenario), path)
         written.append(path)
+    if (folder / "points_summary.csv").is_file():
+        path = target / "sweep.png"
+        plots.save(sweep_figure(folder / "points_summary.csv"), path)
+        written.append(path)
     if (folder / "daily.csv").is_file():
         for name, fig in figures(load_result_dir(folder)).items():
             path = target / f"{name}.png"
             plots.save(fig, path)
             written.append(path)
     if not written:
-        raise InputError(f"{folder}: nothing to plot (expected daily.csv from run, or paths.csv from compare)")
+        raise InputError(
+            f"{folder}: nothing to plot (expected daily.csv from run, paths.csv from compare, "
+            "or points_summary.csv from sweep-summary)"
+        )
     return written

@@ -46,7 +46,7 @@ def new_figure(width: float = 8.0, height: float = 4.5, ncols: int = 1, sharey: 
     return fig, list(axes)
 
 
-def _dates(ax: Any) -> None:
+def date_axis(ax: Any) -> None:
     dates_mod = require("matplotlib.dates", "plot")
     locator = dates_mod.AutoDateLocator(minticks=3, maxticks=8)
     ax.xaxis.set_major_locator(locator)
@@ -83,7 +83,7 @@ def share_over_time(
     ax.set_ylabel("activated share of wajib KTP")
     ax.set_ylim(bottom=0)
     _percent(ax)
-    _dates(ax)
+    date_axis(ax)
     ax.grid(alpha=0.3)
     ax.legend(loc="upper left", fontsize="small")
     return ax
@@ -99,7 +99,7 @@ def stacked_cumulative(ax: Any, dates: Sequence[dt.date], columns: Mapping[str, 
     else:
         ax.text(0.5, 0.5, "none in this run", transform=ax.transAxes, ha="center")
     ax.set_ylabel(ylabel)
-    _dates(ax)
+    date_axis(ax)
     ax.grid(alpha=0.3)
     return ax
 
@@ -121,7 +121,7 @@ def queue_and_wait(ax: Any, waiting: Band, served: Band | None = None) -> Any:
         ax.fill_between(waiting.dates, waiting.low, waiting.high, color=PALETTE[0], alpha=BAND_ALPHA, linewidth=0)
     ax.set_ylabel("people waiting")
     ax.set_ylim(bottom=0)
-    _dates(ax)
+    date_axis(ax)
     ax.grid(alpha=0.3)
     if served is not None:
         queue = _rolling(np.asarray(waiting.centre, dtype=float))
