@@ -33,6 +33,7 @@ class Probe:
     value: Value
     reached: int
     replicates: int
+    share: float = math.nan  # mean activated share on the target date: how far off a failing value is
 
     @property
     def probability(self) -> float:
@@ -56,6 +57,7 @@ class Probe:
             "high": ci.high,
             "chance_at_least_target": self.chance_at_least(target),
             "meets_target": self.probability >= target,
+            "mean_share_at_target_date": self.share,
         }
 
 
@@ -209,7 +211,8 @@ def solve(
                 [_variant(scenario, path, v) for v in todo], replicates, root, workers=workers, executor=executor
             )
             for v, r in zip(todo, runs, strict=True):
-                probe = Probe(v, int(r.reached().sum()), replicates)
+                share = float(r.share()[:, r.day_of(r.scenario.target.by)].mean())
+                probe = Probe(v, int(r.reached().sum()), replicates, share)
                 measured[_order_key(v)] = probe
                 solution.probes.append(probe)
                 if on_probe:

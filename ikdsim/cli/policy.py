@@ -122,23 +122,33 @@ def compare(
 
 
 def _print_comparison(result: Any) -> None:
-    table = Table(title=f"Against {result.runs[0].label} ({result.replicates} paired replicates, seed {result.seed})",
-                  title_justify="left")
-    for col in ("scenario", "figure", "difference", "paired 95 %", "unpaired 95 %", "width ratio"):
-        table.add_column(col, justify="right" if col != "figure" and col != "scenario" else "left")
+    units = {"share": (100.0, ".3f", " pts"), "probability": (100.0, ".0f", " pts"), "people": (1.0, ",.0f", ""),
+             "days": (1.0, ".1f", " d")}
+    by_scenario: dict[str, list[Any]] = {}
     for d in result.differences:
-        fmt = {"share": ".4%", "probability": ".0%", "people": ",.0f", "days": ".1f"}[d.metric.unit]
-        table.add_row(
-            d.scenario, d.metric.name, _num(d.paired.estimate, "+" + fmt.lstrip("+")),
-            f"{_num(d.paired.low, fmt)} to {_num(d.paired.high, fmt)}",
-            f"{_num(d.unpaired.low, fmt)} to {_num(d.unpaired.high, fmt)}",
-            _num(d.width_ratio, ".2f"),
-        )
-    console.print(table)
-    finals = [d for d in result.differences if d.metric.name == "final_share" and d.width_ratio > 0]
-    for d in finals:
-        console.print(f"{d.scenario}: common random numbers make the final-share interval "
-                      f"{1 / d.width_ratio:.1f}× narrower than independent runs would.")
+        by_scenario.setdefault(d.scenario, []).append(d)
+    for name, diffs in by_scenario.items():
+        table = Table("figure", "difference", "paired ±", "unpaired ±", "width ratio", title_justify="left",
+                      title=f"{name} minus {result.runs[0].label} ({result.replicates} paired replicates, "
+                            f"seed {result.seed}, 95 % intervals)")
+        for d in diffs:
+            scale, fmt, unit = units[d.metric.unit]
+            if d.metric.binary:  # Newcombe intervals are not symmetric: give both ends
+                spread = [f"{_num(i.low * scale, '+.0f')} to {_num(i.high * scale, '+.0f')}"
+                          for i in (d.paired, d.unpaired)]
+            else:
+                spread = [_num(i.width / 2 * scale, fmt) for i in (d.paired, d.unpaired)]
+            estimate = _num(d.paired.estimate * scale, "+" + fmt)
+            table.add_row(d.metric.name, estimate + (unit if estimate != "n/a" else ""), *spread,
+                          _num(d.width_ratio, ".2f"))
+        console.print(table)
+        final = next(d for d in diffs if d.metric.name == "final_share")
+        if final.width_ratio < 0.95:
+            console.print(f"Common random numbers make the final-share interval {1 / final.width_ratio:.1f}× "
+                          "narrower than independent runs would.")
+        elif not math.isnan(final.width_ratio):
+            console.print("Common random numbers did not narrow the final-share interval here "
+                          f"(ratio {final.width_ratio:.2f}).")
 
 
 # -- attribute -----------------------------------------------------------------------------
@@ -263,7 +273,7 @@ def solve(
             write_json(tmp / "solve.json", result.summary())
             if plot:
                 _solve_plot(result, tmp / "probability.png")
-        _print_solution(result)
+        _print_solution(result, spec.target.share)
         console.print(f"Results written to [bold]{folder}[/bold]")
 
 
@@ -278,20 +288,25 @@ def _solve_plot(result: Any, path: Path) -> None:
     plots.save(fig, path)
 
 
-def _print_solution(result: Any) -> None:
+def _print_solution(result: Any, target_share: float) -> None:
+    from ikdsim.analysis.levers import format_value
+
     table = Table("value", "reached", "probability", "95 % interval", f"chance ≥ {result.probability:.0%}",
-                  title=f"Probability of reaching the target by {result.lever.path}", title_justify="left")
+                  "mean share", title=f"Probability of reaching the target by {result.lever.path}",
+                  title_justify="left")
     for p in result.curve():
         row = p.row(result.probability)
         table.add_row(row["value"], f"{p.reached}/{p.replicates}", f"{p.probability:.0%}",
-                      f"{p.interval.low:.0%} to {p.interval.high:.0%}", f"{row['chance_at_least_target']:.0%}")
+                      f"{p.interval.low:.0%} to {p.interval.high:.0%}", f"{row['chance_at_least_target']:.0%}",
+                      _num(p.share, ".1%"))
     console.print(table)
     s = result.summary()
     want = f"{result.probability:.0%}"
     if result.status == "unreachable":
-        end = s["minimum"] if result.lever.kind == "date" else s["maximum"]
-        console.print(f"[bold red]Not reachable in the range[/bold red]: even at {end} the target is reached in "
-                      f"fewer than {want} of the futures.")
+        best = result.curve()[0 if result.lever.kind == "date" else -1]
+        console.print(f"[bold red]Not reachable in the range[/bold red]: even at {format_value(best.value)} the "
+                      f"target is reached in {best.probability:.0%} of the futures (needed: {want}); mean share on "
+                      f"the target date {_num(best.share, '.1%')} against {target_share:.0%}.")
         return
     word = "latest date" if result.lever.kind == "date" else "smallest value"
     note = " (the end of the range: the target is met already there)" if result.status == "at_minimum" else ""
