@@ -20,6 +20,11 @@ and a `.venv` link to the project's virtualenv, so commands that write (`--out r
 never touch the checkout. Commands run through bash with the virtualenv first on PATH and a
 fixed terminal (`COLUMNS=100`, no colour), which makes rich tables byte-stable.
 
+Output is compared exactly, line by line (trailing spaces ignored), except for what depends on
+the machine's speed or file-system details and nothing else: durations (`in 5.4 s`,
+`about 0 s left`), rates (`3.7 runs/s`) and file sizes (`642 KiB`) are masked on both sides
+before comparing (see VOLATILE). The saved text keeps the values of the last update.
+
 `tests/test_docs.py` compares; `python docs/_scripts/update_examples.py` rewrites the saved
 outputs after a deliberate change. Tests never rewrite anything.
 """
@@ -185,7 +190,13 @@ def parse_examples(path: Path) -> list[Example]:
                 examples.append(Example("python", block, output_block=nxt))
             else:
                 examples.append(Example("python", block))
-        elif block.lang in {"yaml", "yml"} and block.title and (ROOT / block.title).is_file():
+        elif (
+            block.lang in {"yaml", "yml"}
+            and block.title
+            and (ROOT / block.title).is_file()
+            and not all(line.startswith("--8<--") for line in block.body if line.strip())
+        ):
+            # (a block that only includes the file with pymdownx.snippets is the file itself)
             examples.append(Example("excerpt", block))
     return examples
 
@@ -222,6 +233,23 @@ def sandbox() -> Iterator[Path]:
         yield folder
 
 
+# Machine-dependent parts of an output, masked before comparing (never in what is saved).
+VOLATILE = [
+    (re.compile(r"\b\d+(?:\.\d+)? runs/s\b"), "<rate> runs/s"),
+    (re.compile(r"\b\d+(?:\.\d+)? ?(?:s|ms|min)\b"), "<time>"),
+    (re.compile(r"\b\d+(?:\.\d+)? (?:KiB|MiB|kB|MB)\b"), "<size>"),
+]
+
+
+def mask(lines: list[str]) -> list[str]:
+    out = []
+    for line in lines:
+        for pattern, replacement in VOLATILE:
+            line = pattern.sub(replacement, line)
+        out.append(line)
+    return out
+
+
 def clean(text: str) -> list[str]:
     lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
     while lines and not lines[-1]:
@@ -246,7 +274,8 @@ class Outcome:
 
     @property
     def ok(self) -> bool:
-        return self.error is None and [clean("\n".join(e)) for e in self.expected] == self.actual
+        expected = [mask(clean("\n".join(e))) for e in self.expected]
+        return self.error is None and expected == [mask(a) for a in self.actual]
 
 
 def run_console(example: Example, folder: Path) -> Outcome:
@@ -308,7 +337,8 @@ def run_document(path: Path) -> list[Outcome]:
     if not examples:
         return outcomes
     with sandbox() as folder:
-        namespace: dict[str, object] = {"__name__": "__docs__"}
+        # Like a script run with `python`: `if __name__ == "__main__":` blocks run.
+        namespace: dict[str, object] = {"__name__": "__main__"}
         for ex in examples:
             if ex.kind == "console":
                 outcomes.append(run_console(ex, folder))
@@ -328,7 +358,7 @@ def describe_failure(outcome: Outcome) -> str:
     parts = []
     for i, (want, got) in enumerate(zip(outcome.expected, outcome.actual, strict=True)):
         want = clean("\n".join(want))
-        if want == got:
+        if mask(want) == mask(got):
             continue
         label = f"$ {ex.commands[i].text}" if ex.kind == "console" else "python block"
         diff = difflib.unified_diff(want, got, "saved in the docs", "printed now", lineterm="", n=2)
