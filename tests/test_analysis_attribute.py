@@ -25,8 +25,9 @@ def test_every_lever_of_the_scenario_is_found() -> None:
     levers = {lever.name: lever for lever in levers_in(small())}
     assert set(levers) == {
         "health integration", "bansos requirement", "drive campaign",
-        "office service point", "kel-north service point", "team outreach (2 teams)",
+        "office service point", "kel-north service point", "team outreach (2 teams)", "team: one team of 2",
     }
+    assert levers["team: one team of 2"].change == ("channels.outreach.team.teams=1",)
     assert levers["health integration"].change == ("services.health.integrated_from=null",)
     assert levers["office service point"].change == ("channels.service_points.office.closes=2025-12-31",)
     # A requirement dated after the target date cannot contribute: it is not a lever here.

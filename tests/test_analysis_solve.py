@@ -69,7 +69,11 @@ def test_unreachable_and_already_reached_ranges() -> None:
     assert never.status == "unreachable" and never.answer is None
     assert [p.value for p in never.curve()] == [0, 2]
     always = solve(small("target.share=0.08"), "channels.outreach.team.teams", "1", "4", replicates=3)
-    assert always.status == "at_minimum" and always.answer == 1
+    assert always.status == "range_end" and always.answer == 1
+    # For a date the easy end is the latest date.
+    late = solve(small("target.share=0.08"), "services.health.integrated_from", "2026-01-01", "2026-04-30",
+                 replicates=2)
+    assert late.status == "range_end" and late.answer == dt.date(2026, 4, 30)
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,8 @@ Levers found in the scenario are switched off one at a time:
 - a campaign: `multiplier: 1` (it still exists, it just no longer changes anything);
 - a service point: closed from the day before the horizon (its district may have no point left:
   that is the counterfactual);
-- an outreach programme: `teams: 0`.
+- an outreach programme: `teams: 0`; and, with several teams, one team fewer (the last team's
+  worth).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from ikdsim.scenario.schema import Scenario
 @dataclass(frozen=True)
 class Lever:
     name: str
-    kind: str  # integration | requirement | campaign | service_point | outreach | candidate
+    kind: str  # integration | requirement | campaign | service_point | outreach | outreach_team | candidate
     change: tuple[str, ...]  # the overrides that make the counterfactual
     in_scenario: bool = True
 
@@ -62,6 +63,10 @@ def levers_in(scenario: Scenario) -> list[Lever]:
         if o.teams > 0:
             change = f"channels.outreach.{o.name}.teams=0"
             levers.append(Lever(f"{o.name} outreach ({o.teams} teams)", "outreach", (change,)))
+        if o.teams > 1:
+            # The last team's worth: what a planner weighs when cutting or adding one.
+            change = f"channels.outreach.{o.name}.teams={o.teams - 1}"
+            levers.append(Lever(f"{o.name}: one team of {o.teams}", "outreach_team", (change,)))
     return levers
 
 

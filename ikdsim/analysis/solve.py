@@ -71,7 +71,7 @@ class Solution:
     maximum: Value
     probes: list[Probe] = field(default_factory=list)
     answer: Value | None = None
-    status: str = "unreachable"  # found | at_minimum | unreachable
+    status: str = "unreachable"  # found | range_end (met already at the easy end) | unreachable
 
     def curve(self) -> list[Probe]:
         return sorted(self.probes, key=lambda p: _order_key(p.value))
@@ -227,7 +227,7 @@ def solve(
     fail_end, pass_end = (hi, lo) if lever.kind == "date" else (lo, hi)
     first, second = measure([fail_end, pass_end])
     if first.probability >= probability:
-        solution.answer, solution.status = fail_end, "at_minimum"
+        solution.answer, solution.status = fail_end, "range_end"
         return solution
     if second.probability < probability:
         return solution

@@ -309,7 +309,7 @@ def _print_solution(result: Any, target_share: float) -> None:
                       f"the target date {_num(best.share, '.1%')} against {target_share:.0%}.")
         return
     word = "latest date" if result.lever.kind == "date" else "smallest value"
-    note = " (the end of the range: the target is met already there)" if result.status == "at_minimum" else ""
+    note = " (the end of the range: the target is met already there)" if result.status == "range_end" else ""
     console.print(f"[bold]Answer[/bold]: {word} of {result.lever.path} reaching the target with probability ≥ "
                   f"{want}: [bold]{s['answer']}[/bold]{note}.")
     lo, hi = s["answer_interval"]
