@@ -25,12 +25,19 @@ def rows(path: Path) -> list[dict[str, str]]:
 
 def test_compare_writes_comparison_and_plot(tmp_path: Path) -> None:
     out = tmp_path / "cmp"
-    result = runner.invoke(app, ["compare", SMALL, SMALL, *SHORT, "--set", "channels.outreach.team.teams=3",
-                                 "--replicates", "3", "--out", str(out), "--plot", *ONE])
+    more = tmp_path / "more-teams.yaml"
+    more.write_text(Path(SMALL).read_text().replace("teams: 2", "teams: 3").replace("name: small", "name: more"))
+    result = runner.invoke(app, ["compare", SMALL, str(more), *SHORT, "--replicates", "3", "--out", str(out),
+                                 "--plot", *ONE])
     assert result.exit_code == 0, result.output
+    assert "more minus small" in result.output
     table = rows(out / "comparison.csv")
     assert [r["metric"] for r in table] == ["final_share", "activations", "target_reached", "days_to_target"]
     assert {"paired_low", "paired_high", "unpaired_low", "unpaired_high", "width_ratio"} <= set(table[0])
+    assert float(table[0]["difference"]) > 0  # a third team activates more people
+    identical = runner.invoke(app, ["compare", SMALL, SMALL, *SHORT, "--replicates", "2", *ONE,
+                                    "--out", str(tmp_path / "same")])
+    assert identical.exit_code == 0 and "Identical in every replicate" in identical.output
     assert (out / "compare.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert len(rows(out / "paths.csv")) == 2 * 120
     meta = json.loads((out / "compare.json").read_text())

@@ -143,7 +143,9 @@ def _print_comparison(result: Any) -> None:
                           _num(d.width_ratio, ".2f"))
         console.print(table)
         final = next(d for d in diffs if d.metric.name == "final_share")
-        if final.width_ratio < 0.95:
+        if final.paired.width == 0 and final.paired.estimate == 0:
+            console.print("Identical in every replicate: with the same random numbers these scenarios do not differ.")
+        elif final.width_ratio < 0.95:
             console.print(f"Common random numbers make the final-share interval {1 / final.width_ratio:.1f}× "
                           "narrower than independent runs would.")
         elif not math.isnan(final.width_ratio):
