@@ -43,13 +43,13 @@ def _noop() -> None:
 
 
 def _pool_context() -> Any:
-    """A start method that neither copies the parent's threads and open files (fork) nor
-    re-runs the parent's __main__ (spawn's default)."""
+    """forkserver where available: workers fork from a clean server process, so they inherit
+    neither the parent's threads and locks nor its open files (a sweep's lock would outlive a
+    killed parent). Like spawn, it imports the parent's __main__: scripts need the usual guard."""
     if sys.platform == "win32" or "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     ctx = multiprocessing.get_context("forkserver")
-    # The default preload is ['__main__']; preloading the runner instead makes each worker
-    # start warm (pydantic, numpy, simpy imported once in the fork server).
+    # Import the model once in the server, so each worker starts warm.
     ctx.set_forkserver_preload(["ikdsim.experiments.runner", "ikdsim.model.engine"])
     return ctx
 
@@ -97,7 +97,8 @@ def open_engine(
         return
     pool = ProcessPoolExecutor(max_workers=n, mp_context=_pool_context(), initializer=_ignore_sigint)
     try:
-        # Start the workers now, before a progress bar or anything else opens threads or files.
+        # A pool that cannot start (say, a script without a __main__ guard) fails here, before
+        # any output folder exists.
         pool.submit(_noop).result()
         yield Engine(pool, n, f"{n} local processes")
     finally:

@@ -82,7 +82,7 @@ def _run(
 ) -> list[RunRecord]:
     tasks = (RunTask(r, scenario, seed, r, keep_daily=BANDS) for r in range(first, last))
     out: dict[int, RunRecord] = {}
-    size = batch_size_for(last - first, engine.workers, largest=16)
+    size = batch_size_for(last - first, engine.workers)
     for records in stream_batches(tasks, engine.executor, size, max_pending=2 * engine.workers + 2):
         for record in records:
             if record.error:
