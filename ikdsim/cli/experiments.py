@@ -156,8 +156,9 @@ def _print_replicates(s: dict[str, Any], discarded: int, engine: str, seconds: f
             f"± {stopping['precision']} {reached} at n = {s['replicates']}"
             + (f" ({discarded} extra runs discarded)" if discarded else ""),
         )
-    table.add_row("Engine", f"{engine}, {seconds:.1f} s")
     console.print(table)
+    # Timings stay out of the table: a duration's width would shift the table's alignment.
+    console.print(f"{s['replicates']} replicates on {engine} in {seconds:.1f} s")
 
 
 # ---------------------------------------------------------------------------------------------
