@@ -27,14 +27,12 @@ import numpy as np
 from ikdsim._optional import require
 from ikdsim.analysis.levers import format_value, lever_field
 from ikdsim.analysis.observations import Observed, check, from_scenario
+from ikdsim.analysis.profile import profile_interval
 from ikdsim.analysis.runs import run_replicates, with_overrides
 from ikdsim.errors import InputError
 from ikdsim.scenario.schema import Scenario
 
 LEVEL = 0.95
-PROFILE_FIRST_STEP = 0.02  # of the search range: the first step out from the optimum
-INNER_REACH = 0.2  # of the search range: how far the other parameters move per profile point
-MAX_CROSSING_STEPS = 2
 
 
 class CalibrationError(InputError):
@@ -321,7 +319,7 @@ def calibrate(
     for i, p in enumerate(params):
         if profile:
             say(f"profiling {p.path}")
-            lo_u, hi_u, lo_open, hi_open, points = _profile(objective, params, best_u, i, threshold, xtol)
+            lo_u, hi_u, lo_open, hi_open, points = profile_interval(objective, params, best_u, i, threshold, xtol)
             profile_points.extend(points)
         else:
             lo_u = hi_u = best_u[i]
@@ -404,134 +402,3 @@ def _dispersion(objective: Objective, best: Evaluation, k: int) -> dict[str, flo
     pearson = float(np.sum((objective.y - total * m) ** 2 / binomial) / df) if df > 0 else math.nan
     phi = max(1.0, *(x for x in (process, pearson) if math.isfinite(x)))
     return {"phi": phi, "process": process, "pearson": pearson, "pearson_df": float(df)}
-
-
-def _inner_minimum(
-    objective: Objective,
-    best_u: Sequence[float],
-    index: int,
-    u: float,
-    others: list[int],
-    warm: dict[int, float],
-    tol: float,
-) -> float:
-    """The profile at u: the other parameters re-optimised, starting from the last profile
-    point's optimum and searching near it (the profile path moves continuously)."""
-    optimize = require("scipy.optimize", "sweep")
-
-    def inner(v: Sequence[float]) -> float:
-        full = list(best_u)
-        full[index] = u
-        for j, x in zip(others, v, strict=True):
-            full[j] = x
-        return objective.at_unit(full)
-
-    start = [warm[j] for j in others]
-    if len(others) == 1:
-        lo, hi = max(0.0, start[0] - INNER_REACH), min(1.0, start[0] + INNER_REACH)
-        res = optimize.minimize_scalar(
-            lambda x: inner([x]), bounds=(lo, hi), method="bounded", options={"xatol": tol, "maxiter": 15}
-        )
-        solution = [float(res.x)]
-    else:
-        res = optimize.minimize(
-            inner, start, method="Nelder-Mead", bounds=[(0.0, 1.0)] * len(others),
-            options={"xatol": tol, "fatol": 0.1, "maxfev": 20 * len(others)},
-        )
-        solution = [float(x) for x in res.x]
-    warm.update(zip(others, solution, strict=True))
-    return float(res.fun)
-
-
-def _crossing(
-    profile_at: Callable[[float], float], inside: float, outside: float, floor: float, threshold: float, tol: float
-) -> float:
-    """Where the profile crosses the threshold between a point inside and one outside.
-
-    Near the optimum the profile is close to a parabola, so sqrt(profile - floor) is close to
-    linear in the parameter: interpolating on that scale lands near the crossing in a step or
-    two, where bisection on a noisy objective would need many.
-    """
-    target = math.sqrt(threshold - floor)
-
-    def g(u: float) -> float:
-        return math.sqrt(max(profile_at(u) - floor, 0.0)) - target
-
-    g_in, g_out = g(inside), g(outside)
-    for _ in range(MAX_CROSSING_STEPS):
-        if abs(outside - inside) <= tol:
-            break
-        t = min(0.9, max(0.1, g_in / (g_in - g_out)))
-        u = inside + t * (outside - inside)
-        value = g(u)
-        if value > 0:
-            outside, g_out = u, value
-        else:
-            inside, g_in = u, value
-    t = g_in / (g_in - g_out) if g_out != g_in else 0.5
-    return inside + min(1.0, max(0.0, t)) * (outside - inside)
-
-
-def _next_distance(distance: float, rise: float, allowed: float) -> float:
-    """How far out to look next: where a parabola through the optimum and the last point would
-    cross the threshold, a little beyond so the crossing is bracketed, at least 1.5 times and at
-    most 8 times the last distance."""
-    if rise <= 0:
-        return distance * 4.0
-    guess = 1.25 * distance * math.sqrt(allowed / rise)
-    return min(max(guess, 1.5 * distance), 8.0 * distance)
-
-
-def _profile(
-    objective: Objective,
-    params: Sequence[FitParameter],
-    best_u: Sequence[float],
-    index: int,
-    threshold: float,
-    xtol: float,
-) -> tuple[float, float, bool, bool, list[dict[str, Any]]]:
-    others = [j for j in range(len(params)) if j != index]
-    warm = {j: best_u[j] for j in others}
-    points: list[dict[str, Any]] = []
-    # Interval ends matter to a few per cent of the range; the optimum itself was found finely.
-    end_tol, inner_tol = max(10 * xtol, 0.01), max(10 * xtol, 0.01)
-
-    cache: dict[float, float] = {}
-
-    def profile_at(u: float) -> float:
-        if u in cache:
-            return cache[u]
-        if not others:
-            value = objective.at_unit([u])
-        else:
-            value = _inner_minimum(objective, best_u, index, u, others, warm, inner_tol)
-        cache[u] = value
-        points.append({"parameter": params[index].path, "value": params[index].value(u), "profile": value,
-                       "inside": value <= threshold})
-        return value
-
-    centre = best_u[index]
-    floor = objective.at_unit(best_u)
-    ends: list[float] = []
-    open_ends: list[bool] = []
-    for direction in (-1.0, 1.0):
-        warm.update({j: best_u[j] for j in others})  # each side walks out from the optimum
-        inside, distance = centre, PROFILE_FIRST_STEP
-        outside: float | None = None
-        while True:
-            u = min(1.0, max(0.0, centre + direction * distance))
-            value = profile_at(u)
-            if value > threshold:
-                outside = u
-                break
-            inside = u
-            if u in (0.0, 1.0):
-                break
-            distance = _next_distance(abs(u - centre), value - floor, threshold - floor)
-        if outside is None:
-            ends.append(inside)
-            open_ends.append(True)
-            continue
-        ends.append(_crossing(profile_at, inside, outside, floor, threshold, end_tol))
-        open_ends.append(False)
-    return ends[0], ends[1], open_ends[0], open_ends[1], points
