@@ -86,8 +86,11 @@ def compare(
     scheduler: SchedulerOpt = None,
     plot: PlotOpt = False,
 ) -> None:
-    """Compare scenarios against the first with common random numbers: paired differences and
-    how much narrower they are than unpaired ones. Writes comparison.csv."""
+    """Compare scenarios with the first: paired differences under common random numbers.
+
+    Every scenario runs replicate r from the same seed. For each figure the paired 95 % interval
+    is shown next to the unpaired one, and how much narrower it is. Writes comparison.csv.
+    """
     with user_errors():
         from ikdsim.analysis.compare import compare as run_compare
         from ikdsim.io.folders import atomic_folder
@@ -175,8 +178,12 @@ def attribute(
     scheduler: SchedulerOpt = None,
     plot: PlotOpt = False,
 ) -> None:
-    """What each lever is worth (counterfactual without it, same seeds), ranked; candidates valued
-    the same way; and, per month, whether demand or capacity limited activation."""
+    """What each lever is worth, ranked, and whether demand or capacity limited each month.
+
+    Each lever is switched off (candidates switched on) and run with the same seeds; its worth is
+    the paired difference in people activated by the target date. Writes attribution.csv and
+    months.csv.
+    """
     with user_errors():
         from ikdsim.analysis.attribute import attribute as run_attribute
         from ikdsim.io.folders import atomic_folder
@@ -250,8 +257,11 @@ def solve(
     scheduler: SchedulerOpt = None,
     plot: PlotOpt = False,
 ) -> None:
-    """The smallest value of a lever (or the latest date) reaching the target with at least the
-    given probability, with the probability curve measured on the way and how sure it is."""
+    """Smallest lever value (or latest date) reaching the target with a probability.
+
+    Bisection with the same replicates at every probe; reports the answer, the probability curve
+    measured on the way and how sure it is. Writes solve.csv and solve.json.
+    """
     with user_errors():
         from ikdsim.analysis.solve import check_lever, parse_bound
         from ikdsim.analysis.solve import solve as run_solve
@@ -351,8 +361,11 @@ def calibrate(
     scheduler: SchedulerOpt = None,
     plot: PlotOpt = False,
 ) -> None:
-    """Fit parameters to observed counts (binomial likelihood, scipy.optimize), with profile
-    likelihood intervals; writes a calibrated scenario file."""
+    """Fit parameters to observed counts, with intervals; writes a calibrated scenario.
+
+    Maximises a binomial likelihood of the observations under the simulated mean (scipy.optimize,
+    several replicates per evaluation), with profile likelihood intervals.
+    """
     with user_errors():
         from ikdsim.analysis.calibrate import calibrate as run_calibrate
         from ikdsim.analysis.observations import read_csv
@@ -440,8 +453,11 @@ def plot(
     folder: Annotated[Path, typer.Argument(help="Result folder of run, run --replicates or compare.")],
     out: Annotated[Path | None, typer.Option(help="Folder for the PNGs (default: the result folder).")] = None,
 ) -> None:
-    """Write PNG plots for a result folder: share with bands and target, channels, causes,
-    queues, districts; for a comparison, the paths side by side."""
+    """Write PNG plots for the folder of run, run --replicates, compare or sweep-summary.
+
+    Share with bands, target and observations; channels; causes; queues; districts; for a
+    comparison the paths side by side; for a sweep the outputs by parameter.
+    """
     with user_errors():
         from ikdsim.reporting.figures import write_plots
 
@@ -466,8 +482,11 @@ def report(
     dask: DaskOpt = False,
     scheduler: SchedulerOpt = None,
 ) -> None:
-    """One self-contained HTML report (images inlined, no network): question, answer, plots,
-    attribution, the scenario in plain words, assumptions with sources, provenance."""
+    """One self-contained HTML report a planner can e-mail.
+
+    Images are inlined and nothing is fetched: the question, the answer, plots, what each lever
+    is worth, the scenario in plain words, assumptions with sources, and provenance.
+    """
     with user_errors():
         from ikdsim.reporting.report import build_report, write_report
 
