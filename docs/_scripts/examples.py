@@ -361,7 +361,10 @@ def describe_failure(outcome: Outcome) -> str:
         if mask(want) == mask(got):
             continue
         label = f"$ {ex.commands[i].text}" if ex.kind == "console" else "python block"
-        diff = difflib.unified_diff(want, got, "saved in the docs", "printed now", lineterm="", n=2)
+        # Diff the masked lines: parts that are never compared (durations…) show as <time>.
+        diff = difflib.unified_diff(
+            mask(want), mask(got), "saved in the docs", "printed now", lineterm="", n=2
+        )
         parts.append(f"{ex.where}: output of {label!r} differs:\n" + "\n".join(diff))
     return "\n".join(parts)
 
@@ -370,7 +373,11 @@ def describe_failure(outcome: Outcome) -> str:
 
 
 def rewrite(path: Path, outcomes: list[Outcome]) -> bool:
-    """Write the actual outputs into the page. Returns whether the file changed."""
+    """Write the actual output of every out-of-date example into the page.
+
+    Examples that match (after masking durations and sizes) are left alone, so an update does
+    not churn timings. Returns whether the file changed.
+    """
     original = path.read_text(encoding="utf-8")
     lines = original.splitlines()
     # Replace from the bottom up so earlier line numbers stay valid.
@@ -379,6 +386,8 @@ def rewrite(path: Path, outcomes: list[Outcome]) -> bool:
         ex = outcome.example
         if outcome.error is not None:
             raise RuntimeError(describe_failure(outcome))
+        if outcome.ok:
+            continue  # up to date (maybe with other durations): leave the page as it is
         if ex.kind == "console":
             body: list[str] = []
             for command, output in zip(ex.commands, outcome.actual, strict=True):
