@@ -87,7 +87,7 @@ def test_site_builds_strictly(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     site = tmp_path / "site"
-    for page in ("reference/cli", "reference/schema", "reference/api", "model", "validation"):
+    for page in ("reference/cli", "reference/schema", "reference/sweep", "reference/api", "validation"):
         assert (site / page / "index.html").is_file(), page
     gen_figures = _load("gen_figures")
     for name in gen_figures.FIGURES:

@@ -5,6 +5,7 @@ from the code. To look at them without building the site:
 
     .venv/bin/python docs/_scripts/gen_reference.py cli       # Markdown on stdout
     .venv/bin/python docs/_scripts/gen_reference.py schema
+    .venv/bin/python docs/_scripts/gen_reference.py sweep
 """
 
 from __future__ import annotations
@@ -103,7 +104,8 @@ def _param_type(param: Any) -> str:
     annotation = param.type_descriptor.annotation
     if typing.get_origin(annotation) is list:
         return f"{_type(typing.get_args(annotation)[0])}, repeatable"
-    return _type(annotation)
+    bounds = [f"{sym} {v}" for sym, v in (("≥", param.min), ("≤", param.max)) if v is not None]
+    return _type(annotation) + (f" ({', '.join(bounds)})" if bounds else "")
 
 
 def _default(opt: Any) -> str:
@@ -136,7 +138,7 @@ def schema_markdown() -> str:
         "",
     ]
     for path, model in _models(Scenario, "(top level)"):
-        out += _model_section(path, model)
+        out += _model_section(path, model, "Scenario")
     schema = json.dumps(Scenario.model_json_schema(), indent=2)
     out += [
         "## JSON Schema",
@@ -151,6 +153,28 @@ def schema_markdown() -> str:
         "    ```",
         "",
     ]
+    return "\n".join(out) + "\n"
+
+
+def sweep_markdown() -> str:
+    from ikdsim.experiments.sweep import OUTPUTS, SweepSpec
+
+    out = [
+        "# Sweep file",
+        "",
+        "Generated from the pydantic models in `ikdsim/experiments/sweep.py` at build time",
+        "(`docs/_scripts/gen_reference.py`). A sweep file is read by `ikdsim sweep` and",
+        "`ikdsim sensitivity` (which replaces the `sampler` by SALib's); the",
+        "[guide for researchers](../guide.md#sweeps) shows one in use. Parameter paths are",
+        "scenario fields as for `--set` (see [the scenario file](schema.md)); they, their bounds",
+        "and their values are checked against the scenario before anything runs.",
+        "",
+        "Outputs that can be stored: " + ", ".join(f"`{name}` ({kind})" for name, kind in OUTPUTS.items())
+        + ".",
+        "",
+    ]
+    for path, model in _models(SweepSpec, "(top level)"):
+        out += _model_section(path, model, "Sweep file")
     return "\n".join(out) + "\n"
 
 
@@ -180,8 +204,8 @@ def _nested(annotation: Any, path: str) -> list[tuple[str, type[BaseModel]]]:
     return []
 
 
-def _model_section(path: str, model: type[BaseModel]) -> list[str]:
-    title = "Scenario" if path == "(top level)" else f"`{path}`"
+def _model_section(path: str, model: type[BaseModel], top: str) -> list[str]:
+    title = top if path == "(top level)" else f"`{path}`"
     out = [f"## {title}", ""]
     doc = (model.__doc__ or "").strip()
     if doc and not doc.startswith(("A base class", "Usage docs")):
@@ -225,6 +249,8 @@ def _type(annotation: Any) -> str:
     args = typing.get_args(annotation)
     if annotation is type(None):
         return "null"
+    if annotation is typing.Any:
+        return "any value"
     if origin is typing.Annotated:
         inner = _type(args[0])
         extra = _constraints(list(args[1:]))
@@ -265,7 +291,7 @@ def _field_default(info: FieldInfo) -> str:
 
 
 def main(argv: list[str]) -> int:
-    pages = {"cli": cli_markdown, "schema": schema_markdown}
+    pages = {"cli": cli_markdown, "schema": schema_markdown, "sweep": sweep_markdown}
     if len(argv) != 1 or argv[0] not in pages:
         print(f"usage: gen_reference.py {{{'|'.join(pages)}}}", file=sys.stderr)
         return 2

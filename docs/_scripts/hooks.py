@@ -1,7 +1,7 @@
 """MkDocs hooks: pages and figures generated from the code at every build.
 
-* `reference/cli.md` from the typer app and `reference/schema.md` from the pydantic models
-  (gen_reference.py);
+* `reference/cli.md` from the typer app, `reference/schema.md` and `reference/sweep.md` from
+  the pydantic models (gen_reference.py);
 * `img/validation-*.png` from simulations of docs/examples/ and the bundled scenarios
   (gen_figures.py).
 
@@ -27,6 +27,7 @@ def on_files(files: Files, config: Any) -> Files:
     generated: dict[str, str | bytes] = {
         "reference/cli.md": gen_reference.cli_markdown(),
         "reference/schema.md": gen_reference.schema_markdown(),
+        "reference/sweep.md": gen_reference.sweep_markdown(),
     }
     generated.update({f"img/{name}": png for name, png in gen_figures.render_all().items()})
     for uri, content in generated.items():
