@@ -118,14 +118,14 @@ def test_invariants_hold_on_random_scenarios(data: dict[str, Any]) -> None:
 def test_draw_without_replacement_is_a_valid_sample(counts: list[int], data: st.DataObject) -> None:
     array = np.array(counts, dtype=np.int64)
     m = data.draw(st.integers(0, int(array.sum())))
-    rng = Streams(1)("test")
+    rng = Streams(1)("test").on(0)
     drawn = draw_without_replacement(array, m, rng)
     assert drawn.sum() == m
     assert ((drawn >= 0) & (drawn <= array)).all()
 
 
 def test_draw_without_replacement_has_hypergeometric_moments() -> None:
-    rng = Streams(3)("test")
+    rng = Streams(3)("test").on(0)
     counts = np.array([30, 50, 20])
     draws = np.array([draw_without_replacement(counts, 40, rng) for _ in range(20_000)])
     n, big_n = 40, 100
@@ -137,9 +137,20 @@ def test_draw_without_replacement_has_hypergeometric_moments() -> None:
 
 def test_streams_are_named_independent_and_reproducible() -> None:
     a = Streams(11, replicate=2)
-    first = a("demand").random(5)
+    first = a("demand").on(0).random(5)
     b = Streams(11, replicate=2)
     b("point.office")  # asking for other streams first must not shift this one
-    assert (b("demand").random(5) == first).all()
-    assert not (Streams(11, replicate=3)("demand").random(5) == first).any()
-    assert not (Streams(12, replicate=2)("demand").random(5) == first).any()
+    assert (b("demand").on(0).random(5) == first).all()
+    assert not (Streams(11, replicate=3)("demand").on(0).random(5) == first).any()
+    assert not (Streams(12, replicate=2)("demand").on(0).random(5) == first).any()
+
+
+def test_a_stream_restarts_at_a_fixed_place_each_day() -> None:
+    # However many numbers day 3 used, day 4 starts at the same place.
+    light, heavy = Streams(5)("x"), Streams(5)("x")
+    light.on(3).random(2)
+    heavy.on(3).random(1000)
+    day4 = light.on(4).random(4)
+    assert (heavy.on(4).random(4) == day4).all()
+    assert not (light.on(5).random(4) == day4).any()
+    assert (light.on(4).random(4) == day4).all()  # going back to a day replays it

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from ikdsim.model.calendar import Calendar
+from ikdsim.model.rng import Streams
 from ikdsim.model.services import ServiceTimeline
 from ikdsim.model.state import State
 from ikdsim.scenario.schema import Scenario
@@ -34,12 +35,14 @@ class Demand:
         state: State,
         services: list[ServiceTimeline],
         calendar: Calendar,
-        rng: np.random.Generator,
+        streams: Streams,
     ) -> None:
         seg = state.segments
         self.state = state
         self.services = services
-        self.rng = rng
+        self.decisions = streams("demand.decide")
+        # The cause split draws from its own stream, so that it cannot shift the decisions.
+        self.split = streams("demand.causes")
         adoption = scenario.adoption
         self.base = adoption.base_rate
         self.wom = adoption.word_of_mouth
@@ -106,7 +109,7 @@ class Demand:
             ) + self.base
         factor, weights = self._campaign_factor(day)
         hazard = (service + wom) * factor
-        decided = self.rng.binomial(state.not_intending, -np.expm1(hazard * (-1.0 / 365.0)))
+        decided = self.decisions.on(day).binomial(state.not_intending, -np.expm1(hazard * (-1.0 / 365.0)))
         state.not_intending -= decided
         causes = np.zeros(self.n_causes, dtype=np.int64)
         if decided.any():
@@ -123,5 +126,5 @@ class Demand:
             # Profiles with nobody deciding may have zero hazard: give them any valid pvals.
             sums = parts.sum(axis=1, keepdims=True)
             pvals = np.where(sums > 0, parts / np.where(sums > 0, sums, 1.0), 1.0 / self.n_causes)
-            causes = self.rng.multinomial(per_profile, pvals).sum(axis=0)
+            causes = self.split.on(day).multinomial(per_profile, pvals).sum(axis=0)
         return decided, causes

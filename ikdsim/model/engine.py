@@ -49,10 +49,10 @@ class Model:
         self.streams = streams
         self.env = simpy.Environment()
         self.services = [ServiceTimeline(s, self.calendar) for s in scenario.services]
-        self.demand = Demand(scenario, self.state, self.services, self.calendar, streams("demand"))
+        self.demand = Demand(scenario, self.state, self.services, self.calendar, streams)
         self.waits = WaitLog(self.calendar.days)
         self.points = [
-            Point(p, scenario, self.state, self.calendar, streams(f"point.{p.name}"), self.waits)
+            Point(p, scenario, self.state, self.calendar, streams, self.waits)
             for p in scenario.channels.service_points
         ]
         self.programmes = [
@@ -111,7 +111,7 @@ class Model:
         return act
 
     def _give_up(self, day: int) -> None:
-        self.today["gave_up"] += sum(p.give_up() for p in self.points)
+        self.today["gave_up"] += sum(p.give_up(day) for p in self.points)
 
     def _record(self, day: int) -> None:
         state = self.state

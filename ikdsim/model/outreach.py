@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ikdsim.model.calendar import Calendar
-from ikdsim.model.rng import draw_without_replacement
+from ikdsim.model.rng import Stream, draw_without_replacement
 from ikdsim.model.service_points import Point
 from ikdsim.model.state import State
 from ikdsim.scenario.schema import Outreach, Scenario
@@ -20,15 +20,16 @@ from ikdsim.scenario.schema import Outreach, Scenario
 class Team:
     """One mobile team of an outreach programme, with its own random stream."""
 
-    def __init__(self, programme: Programme, index: int, rng: np.random.Generator) -> None:
+    def __init__(self, programme: Programme, index: int, stream: Stream) -> None:
         self.programme = programme
         self.index = index
-        self.rng = rng
+        self.stream = stream
 
     def visit(self, day: int) -> tuple[int, int]:
         """Make today's visit. Returns (activated from queues, converted on the spot)."""
         prog = self.programme
         state = prog.state
+        rng = self.stream.on(day)
         district, venue = prog.next_visit(self.index)
         segs = prog.targets[(district, venue)]
         if len(segs) == 0:
@@ -38,27 +39,27 @@ class Team:
         points = prog.serving[district]
         holdings = [p.holdings(segs) for p in points]
         waiting = np.sum(holdings, axis=0) if holdings else np.zeros_like(idle)
-        present = draw_without_replacement(np.concatenate([idle, waiting]), spec.reach, self.rng)
+        present = draw_without_replacement(np.concatenate([idle, waiting]), spec.reach, rng)
         idle_present, waiting_present = present[: len(segs)], present[len(segs) :]
 
         capacity = prog.spec.capacity_per_event
-        from_queue = draw_without_replacement(waiting_present, capacity, self.rng)
+        from_queue = draw_without_replacement(waiting_present, capacity, rng)
         if from_queue.any():
-            self._take_from_queues(day, segs, from_queue, points, holdings)
-        converted = self.rng.binomial(idle_present, prog.spec.on_site_conversion)
-        converted = draw_without_replacement(converted, capacity - int(from_queue.sum()), self.rng)
+            self._take_from_queues(day, segs, from_queue, points, holdings, rng)
+        converted = rng.binomial(idle_present, prog.spec.on_site_conversion)
+        converted = draw_without_replacement(converted, capacity - int(from_queue.sum()), rng)
         state.not_intending[segs] -= converted
         state.activated[segs] += from_queue + converted
         return int(from_queue.sum()), int(converted.sum())
 
     def _take_from_queues(self, day: int, segs: np.ndarray, people: np.ndarray, points: list[Point],
-                          holdings: list[np.ndarray]) -> None:
+                          holdings: list[np.ndarray], rng: np.random.Generator) -> None:
         # Split each segment's people among the points holding them, uniformly at random.
         remaining_people = people.copy()
         remaining_held = np.sum(holdings, axis=0) if holdings else np.zeros_like(people)
         for point, held in zip(points, holdings, strict=True):
             others = remaining_held - held
-            take = self.rng.hypergeometric(held, others, remaining_people)
+            take = rng.hypergeometric(held, others, remaining_people)
             point.remove(day, segs, take)
             remaining_people -= take
             remaining_held = others
@@ -67,7 +68,7 @@ class Programme:
     """An outreach programme: its teams, working days and the policy that picks visits."""
 
     def __init__(self, spec: Outreach, scenario: Scenario, state: State, calendar: Calendar,
-                 points: list[Point], streams: list[np.random.Generator]) -> None:
+                 points: list[Point], streams: list[Stream]) -> None:
         seg = state.segments
         self.spec = spec
         self.name = spec.name
@@ -82,7 +83,7 @@ class Programme:
                 gs = [seg.groups.index(g) for g in scenario.resolve_groups(venue.groups)]
                 self.targets[(d, v)] = np.flatnonzero((seg.district == d) & np.isin(seg.group, gs))
         self.days = calendar.working_days(spec.days, spec.start, spec.end)
-        self.teams = [Team(self, k, rng) for k, rng in enumerate(streams)]
+        self.teams = [Team(self, k, stream) for k, stream in enumerate(streams)]
         self._visits = 0
         self._credit = dict.fromkeys(self.venues, 0.0)
         self._venue = self.venues[0]

@@ -1,8 +1,11 @@
-"""Named random streams: one independent generator per model component.
+"""Named random streams: one independent generator per model decision, restarted every day.
 
 A stream's seed is `SeedSequence([seed, replicate])` spawned with a stable hash of the
-component's name, so adding or changing one component never shifts the draws of another
-(common random numbers across scenarios), and replicates never collide (no integer adding).
+decision's name, so adding or changing one component never shifts the draws of another, and
+replicates never collide (no integer adding). Each day a stream restarts at its own fixed
+position (day × 2^64 steps into the sequence): how many numbers a decision drew yesterday,
+which differs between scenarios whenever their counts differ, cannot shift today's draws.
+This keeps two scenarios run with the same seed on common random numbers day after day.
 """
 
 from __future__ import annotations
@@ -11,8 +14,10 @@ import hashlib
 
 import numpy as np
 
-# PCG64DXSM is numpy's recommended generator when many streams run in parallel.
+# PCG64DXSM is numpy's recommended generator when many streams run in parallel; its period
+# (2^128) leaves 2^64 numbers for every day of any horizon.
 _BIT_GENERATOR = np.random.PCG64DXSM
+DAY_STRIDE = 1 << 64
 
 
 def stable_key(name: str) -> int:
@@ -20,20 +25,36 @@ def stable_key(name: str) -> int:
     return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "little")
 
 
+class Stream:
+    """One decision's generator; `on(day)` positions it at that day's fixed start."""
+
+    def __init__(self, seq: np.random.SeedSequence) -> None:
+        self._bits = _BIT_GENERATOR(seq)
+        self._origin = self._bits.state
+        self._generator = np.random.Generator(self._bits)
+        self._day: int | None = None
+
+    def on(self, day: int) -> np.random.Generator:
+        if day != self._day:
+            self._bits.state = self._origin
+            self._bits.advance(day * DAY_STRIDE)
+            self._day = day
+        return self._generator
+
+
 class Streams:
-    """Factory of named generators for one replicate of one scenario seed."""
+    """Factory of named streams for one replicate of one scenario seed."""
 
     def __init__(self, seed: int, replicate: int = 0) -> None:
         self.seed = seed
         self.replicate = replicate
         self.names: list[str] = []
 
-    def __call__(self, name: str) -> np.random.Generator:
+    def __call__(self, name: str) -> Stream:
         if name in self.names:
-            raise ValueError(f"random stream {name!r} requested twice; each component owns one stream")
+            raise ValueError(f"random stream {name!r} requested twice; each decision owns one stream")
         self.names.append(name)
-        seq = np.random.SeedSequence(entropy=[self.seed, self.replicate], spawn_key=(stable_key(name),))
-        return np.random.Generator(_BIT_GENERATOR(seq))
+        return Stream(np.random.SeedSequence(entropy=[self.seed, self.replicate], spawn_key=(stable_key(name),)))
 
 
 def draw_without_replacement(counts: np.ndarray, m: int, rng: np.random.Generator) -> np.ndarray:

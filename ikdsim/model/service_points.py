@@ -14,7 +14,7 @@ import math
 import numpy as np
 
 from ikdsim.model.calendar import Calendar
-from ikdsim.model.rng import draw_without_replacement
+from ikdsim.model.rng import Stream, Streams, draw_without_replacement
 from ikdsim.model.state import State
 from ikdsim.scenario.schema import Scenario, ServicePoint
 
@@ -46,14 +46,17 @@ class Point:
         scenario: Scenario,
         state: State,
         calendar: Calendar,
-        rng: np.random.Generator,
+        streams: Streams,
         waits: WaitLog,
     ) -> None:
         seg = state.segments
         self.spec = spec
         self.name = spec.name
         self.state = state
-        self.rng = rng
+        # One stream per decision: who is served, who gives up, whose place a team takes.
+        self.serve_rng = streams(f"point.{spec.name}.serve")
+        self.give_up_rng = streams(f"point.{spec.name}.give_up")
+        self.remove_rng = streams(f"point.{spec.name}.remove")
         self.waits = waits
         self.capacity = spec.capacity
         self.district_ids = [seg.districts.index(d) for d in scenario.point_districts(spec)]
@@ -115,11 +118,11 @@ class Point:
         window -= taken
         self._advance_head()
 
-    def _take_cohorts_random(self, day: int | None, people: int) -> None:
+    def _take_cohorts_random(self, day: int, people: int, rng: np.random.Generator, served: bool) -> None:
         """Remove `people` uniformly across cohorts, logging their waits if they were served."""
         window = self._window()
-        taken = draw_without_replacement(window, people, self.rng)
-        if day is not None:
+        taken = draw_without_replacement(window, people, rng)
+        if served:
             self._log_waits(day, taken)
         window -= taken
         self._advance_head()
@@ -136,7 +139,7 @@ class Point:
             return
         self.waiting[self.position[segs]] -= people
         self.queued -= total
-        self._take_cohorts_random(day, total)
+        self._take_cohorts_random(day, total, self.remove_rng.on(day), served=True)
 
     # -- daily actions ---------------------------------------------------------------------
 
@@ -145,24 +148,25 @@ class Point:
         served = min(self.capacity, self.queue_length)
         if served == 0:
             return 0
-        by_segment = draw_without_replacement(self.waiting, served, self.rng)
+        by_segment = draw_without_replacement(self.waiting, served, self.serve_rng.on(day))
         self.waiting -= by_segment
         self.queued -= served
         self.state.activated[self.segs] += by_segment
         self._take_cohorts_fifo(day, served)
         return served
 
-    def give_up(self) -> int:
+    def give_up(self, day: int) -> int:
         """Each waiting person leaves with the daily patience probability; back to not intending."""
         if self.give_up_p == 0.0 or self.queued == 0:
             return 0
-        leaving = self.rng.binomial(self.waiting, self.give_up_p)
+        rng = self.give_up_rng.on(day)
+        leaving = rng.binomial(self.waiting, self.give_up_p)
         total = int(leaving.sum())
         if total:
             self.waiting -= leaving
             self.queued -= total
             self.state.not_intending[self.segs] += leaving
-            self._take_cohorts_random(None, total)
+            self._take_cohorts_random(day, total, rng, served=False)
         return total
 
 
@@ -173,9 +177,9 @@ class Router:
     possible (water-filling); which segments go where is a uniform draw without replacement.
     """
 
-    def __init__(self, points: list[Point], district_segs: list[np.ndarray], rng: np.random.Generator) -> None:
+    def __init__(self, points: list[Point], district_segs: list[np.ndarray], stream: Stream) -> None:
         self.district_segs = district_segs
-        self.rng = rng
+        self.stream = stream
         self.serving = [[p for p in points if d in p.district_ids] for d in range(len(district_segs))]
         # Each serving point's queue positions of the district's segments, computed once.
         self.local = [
@@ -184,6 +188,7 @@ class Router:
 
     def route(self, day: int, decided: np.ndarray, district: np.ndarray) -> None:
         totals = np.bincount(district, weights=decided, minlength=len(self.district_segs))
+        rng = self.stream.on(day)
         for d in np.flatnonzero(totals).tolist():
             serving = self.serving[d]
             remaining = decided[self.district_segs[d]]
@@ -194,7 +199,7 @@ class Router:
             for i, share in zip(candidates, shares, strict=True):
                 if share == 0:
                     continue
-                part = remaining if share == total else draw_without_replacement(remaining, share, self.rng)
+                part = remaining if share == total else draw_without_replacement(remaining, share, rng)
                 remaining = remaining - part
                 total -= share
                 serving[i].join(day, self.local[d][i], part, share)
