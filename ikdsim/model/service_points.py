@@ -107,16 +107,18 @@ class Point:
         self.head = self.head + int(nonzero[0]) if len(nonzero) else self.last + 1
 
     def _log_waits(self, day: int, taken: np.ndarray) -> None:
-        joined = np.flatnonzero(taken)
-        self.waits.add(day - (self.head + joined), taken[joined])
+        # Cohort i of the window joined on day head + i: its people waited day - head - i days,
+        # so the window maps onto a contiguous, reversed slice of the histogram.
+        self.waits.counts[day - self.head - len(taken) + 1 : day - self.head + 1] += taken[::-1]
 
     def _take_cohorts_fifo(self, day: int, people: int) -> None:
         window = self._window()
-        before = np.cumsum(window) - window
-        taken = np.clip(people - before, 0, window)
+        last = int(np.searchsorted(np.cumsum(window), people))  # the cohort where service stops
+        taken = window[: last + 1].copy()
+        taken[last] -= int(taken.sum()) - people
         self._log_waits(day, taken)
-        window -= taken
-        self._advance_head()
+        window[: last + 1] -= taken
+        self.head += last if window[last] else last + 1
 
     def _take_cohorts_random(self, day: int, people: int, rng: np.random.Generator, served: bool) -> None:
         """Remove `people` uniformly across cohorts, logging their waits if they were served."""
