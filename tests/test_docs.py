@@ -102,3 +102,43 @@ def test_site_builds_strictly(tmp_path: Path) -> None:
         name = command.name or (command.callback.__name__ if command.callback else "")
         assert f"ikdsim {name.replace('_', '-')}" in cli, f"CLI reference misses ikdsim {name}"
     assert typer.main.get_command(app) is not None
+
+
+def test_commands_shown_but_not_run_exist() -> None:
+    # Shell blocks that are shown without output (```bash) are not executed; at least check
+    # that every `ikdsim COMMAND --option` in them names a command and options that exist.
+    import shlex
+
+    import typer.main
+    from typer._click import Context
+
+    from ikdsim.cli.app import app
+
+    root = typer.main.get_command(app)
+    ctx = Context(root, info_name="ikdsim")
+    commands = {name: root.get_command(ctx, name) for name in root.list_commands(ctx)}
+    problems = []
+    for page in PAGES:
+        for block in examples.parse_blocks(page, page.read_text(encoding="utf-8").splitlines()):
+            if block.lang not in {"bash", "sh", "console"}:
+                continue
+            text = "\n".join(line.removeprefix("$ ") for line in block.body).replace("\\\n", " ")
+            for line in text.splitlines():
+                command_line = line.split(" #")[0].split("|")[0]
+                try:
+                    words = shlex.split(command_line)
+                except ValueError:  # an unbalanced quote in a comment or output line
+                    words = command_line.split()
+                for i, word in enumerate(words):
+                    if not word.endswith("ikdsim") or i + 1 >= len(words) or words[i + 1].startswith("-"):
+                        continue
+                    name = words[i + 1]
+                    command = commands.get(name)
+                    if command is None:
+                        problems.append(f"{block.where}: no command `ikdsim {name}`")
+                        continue
+                    known = {opt for p in command.params for opt in [*p.opts, *getattr(p, "secondary_opts", [])]}
+                    for option in (w.split("=")[0] for w in words[i + 2 :] if w.startswith("--")):
+                        if option not in known | {"--help"}:
+                            problems.append(f"{block.where}: `ikdsim {name}` has no option {option}")
+    assert not problems, "\n".join(problems)
