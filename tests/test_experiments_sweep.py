@@ -279,3 +279,29 @@ def test_sweep_points_follow_the_exponential_formula_and_the_manifest_is_complet
     assert manifest["git"] is None or len(manifest["git"]["commit"]) == 40
     assert manifest["started"] <= manifest["finished"] and manifest["status"] == "complete"
     assert manifest["points"] == 3 and manifest["runs"] == 12
+
+
+def test_point_summary_statistics_and_batching(tmp_path: Path) -> None:
+    from ikdsim.experiments.stats import mean_interval, wilson
+    from ikdsim.experiments.summary import point_batches, summarise_points
+
+    path = DATA / "sweep.yaml"
+    result = runner.invoke(app, ["sweep", str(path), "--out", str(tmp_path / "o"), "-w", "1"])
+    assert result.exit_code == 0, result.output
+    whole = summarise_points(*point_batches(tmp_path / "o"))
+    # Batches of 2 rows split every point (3 replicates) across batches: same answer.
+    split = summarise_points(*point_batches(tmp_path / "o", rows=2))
+    assert split.rows == whole.rows and len(whole.rows) == 6
+    rows = pq.read_table(tmp_path / "o" / "runs.parquet").to_pylist()
+    h = whole.header
+    for summary_row in whole.rows:
+        mine = [r for r in rows if r["point"] == summary_row[0]]
+        shares = mean_interval([r["final_share"] for r in mine])
+        assert summary_row[h.index("final_share_mean")] == shares.value
+        assert summary_row[h.index("final_share_ci95_low")] == shares.low
+        reached = wilson(sum(r["target_reached"] for r in mine), len(mine))
+        assert summary_row[h.index("target_reached_prob")] == reached.value
+        assert summary_row[h.index("target_reached_ci95_high")] == reached.high
+    listed = (tmp_path / "o" / "target_points.csv").read_text().splitlines()[1:]
+    expected = [r for r in whole.rows if r[h.index("target_reached_prob")] >= 0.8]
+    assert [int(line.split(",")[0]) for line in listed] == [r[0] for r in expected]

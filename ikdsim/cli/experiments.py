@@ -331,6 +331,7 @@ def sensitivity(
         from ikdsim.experiments.executors import open_engine
         from ikdsim.experiments.progress import BarProgress
         from ikdsim.experiments.sensitivity import analyse, runs_needed, sample
+        from ikdsim.experiments.summary import read_runs
         from ikdsim.experiments.sweep import load_sweep
 
         if method not in ("sobol", "morris"):
@@ -356,7 +357,9 @@ def sensitivity(
                 progress=BarProgress("runs"), flush_runs=chunk_runs, flush_seconds=chunk_seconds,
                 manifest_extra={"kind": "sensitivity", "method": sa_method, "n": size, "levels": levels},
             )
-        indices = analyse(sa_method, design, unit, outcome.table, size, levels)
+        if outcome.failed:
+            err_console.print(f"[yellow]warning:[/yellow] {outcome.failed} run(s) failed; they are left out")
+        indices = analyse(sa_method, design, unit, read_runs(folder), size, levels)
         _write_indices(folder, indices)
         _print_indices(indices)
         for warning in indices.warnings:

@@ -43,7 +43,6 @@ class SweepOutcome:
     failed: int = 0
     invalid_points: int = 0
     warnings: list[str] = field(default_factory=list)
-    table: Any = None
 
 
 @dataclass
@@ -136,7 +135,7 @@ def run_sweep(
         finally:
             progress.stop()
         flusher.flush()
-        outcome.table = write_final(design, hashes, folder, save_paths)
+        write_final(design, hashes, folder, save_paths)
         session["status"] = manifest["status"] = "complete"
     except KeyboardInterrupt:
         session["status"] = manifest["status"] = "interrupted"

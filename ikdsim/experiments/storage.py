@@ -218,10 +218,25 @@ class SweepFolder:
             tmp.unlink(missing_ok=True)
             raise
 
-    def read_chunks(self, kind: str = CHUNKS) -> Any:
+    def write_blocks(self, name: str, blocks: Iterator[Any], metadata: dict[str, str], rows: int) -> None:
+        """Write tables one after the other into one Parquet file, one row group per block."""
+        pq = require("pyarrow.parquet", "sweep")
+        with self._writing(self.path / name) as tmp:
+            writer = None
+            try:
+                for block in blocks:
+                    block = block.replace_schema_metadata(metadata)
+                    if writer is None:
+                        writer = pq.ParquetWriter(tmp, block.schema, compression="zstd")
+                    writer.write_table(block, row_group_size=rows)
+            finally:
+                if writer is not None:
+                    writer.close()
+
+    def read_chunks(self, kind: str = CHUNKS, columns: Sequence[str] | None = None) -> Any:
         pa = require("pyarrow", "sweep")
         pq = require("pyarrow.parquet", "sweep")
-        tables = [pq.read_table(f) for f in self.chunk_files(kind)]
+        tables = [pq.read_table(f, columns=list(columns) if columns else None) for f in self.chunk_files(kind)]
         if not tables:
             return pa.table({"run_key": pa.array([], pa.string())})
         # Chunks from an older ikdsim may lack an output column: fill it with nulls, do not fail.

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,7 +39,7 @@ class PointSummary:
     has_target: bool
 
 
-def read_runs(folder: Path) -> Any:
+def read_runs(folder: Path, columns: list[str] | None = None) -> Any:
     pq = require("pyarrow.parquet", "sweep")
     file = folder / RUNS_FILE
     if not file.is_file():
@@ -49,29 +50,51 @@ def read_runs(folder: Path) -> Any:
             )
         raise InputError(f"{folder}: not a sweep folder (no {RUNS_FILE} or manifest.json)")
     try:
-        return pq.read_table(file)
+        return pq.read_table(file, columns=columns)
     except Exception as exc:
         raise InputError(f"{file}: unreadable ({exc})") from None
 
 
-def summarise_points(table: Any, threshold: float = 0.8) -> PointSummary:
-    names = table.column_names
+def point_batches(folder: Path, rows: int = 8192) -> tuple[list[str], Iterator[dict[str, list[Any]]]]:
+    """Column names and the runs table in batches of plain values, never all of it at once."""
+    pq = require("pyarrow.parquet", "sweep")
+    read_runs(folder, columns=["point"])  # the same checks and messages as a full read
+    parquet = pq.ParquetFile(folder / RUNS_FILE)
+    return list(parquet.schema_arrow.names), (b.to_pydict() for b in parquet.iter_batches(batch_size=rows))
+
+
+def _by_point(batches: Iterable[dict[str, list[Any]]]) -> Iterator[dict[str, list[Any]]]:
+    """The rows of each point together (the table is sorted by point)."""
+    current: dict[str, list[Any]] = {}
+    for batch in batches:
+        points = batch["point"]
+        start = 0
+        while start < len(points):
+            end = start
+            while end < len(points) and points[end] == points[start]:
+                end += 1
+            if current and current["point"][0] != points[start]:
+                yield current
+                current = {}
+            for name, values in batch.items():
+                current.setdefault(name, []).extend(values[start:end])
+            start = end
+    if current:
+        yield current
+
+
+def summarise_points(names: list[str], batches: Iterable[dict[str, list[Any]]], threshold: float = 0.8) -> PointSummary:
     outputs = [n for n in names if n in OUTPUTS]
     parameters = [n for n in names if n not in FIXED and n not in OUTPUTS]
-    points = np.asarray(table.column("point").to_numpy())
-    errors = table.column("error").to_pylist()
-    data = {n: table.column(n).to_pylist() for n in [*parameters, *outputs]}
-    starts = np.flatnonzero(np.r_[True, points[1:] != points[:-1]])
-    ends = np.r_[starts[1:], len(points)]
     header = ["point", *parameters, "runs", "failed"]
     for name in outputs:
         header += _columns(name)
     rows: list[list[Any]] = []
-    for a, b in zip(starts, ends, strict=True):
-        ok = [i for i in range(a, b) if errors[i] is None]
-        row: list[Any] = [int(points[a]), *(data[p][a] for p in parameters), len(ok), (b - a) - len(ok)]
+    for group in _by_point(batches):
+        ok = [i for i, error in enumerate(group["error"]) if error is None]
+        row: list[Any] = [group["point"][0], *(group[p][0] for p in parameters), len(ok), len(group["error"]) - len(ok)]
         for name in outputs:
-            row += _stats(name, [data[name][i] for i in ok])
+            row += _stats(name, [group[name][i] for i in ok])
         rows.append(row)
     has_target = "target_reached" in outputs
     reaching: list[list[Any]] = []
@@ -107,7 +130,7 @@ def _stats(name: str, values: list[Any]) -> list[Any]:
 def write_summary(folder: Path, threshold: float = 0.8) -> PointSummary:
     from ikdsim.io.tables import fmt
 
-    summary = summarise_points(read_runs(folder), threshold)
+    summary = summarise_points(*point_batches(folder), threshold)
     store = SweepFolder(folder)
     for name, rows in ((SUMMARY_FILE, summary.rows), (TARGET_FILE, summary.reaching)):
         if name == TARGET_FILE and not summary.has_target:
