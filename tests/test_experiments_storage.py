@@ -233,3 +233,24 @@ def test_outputs_chosen_on_resume_reuse_stored_runs(tmp_path: Path) -> None:
     columns = pq.read_table(out / "runs.parquet").column_names
     assert columns[-3:] == ["final_share", "gave_up", "error"]
     assert os.path.exists(out / "points_summary.csv")
+
+
+def test_final_table_in_several_blocks_holds_the_same_rows(
+    tmp_path: Path, reference: tuple[Path, dict[str, bytes]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ikdsim.experiments.consolidate as consolidate
+
+    path, expected = reference
+    monkeypatch.setattr(consolidate, "BLOCK_ROWS", 9)  # 4 replicates: two points per block
+    assert sweep(str(path), "--out", str(tmp_path / "blocks")).exit_code == 0
+    written = pq.ParquetFile(tmp_path / "blocks" / "runs.parquet")
+    assert written.num_row_groups == 5
+    reference_table = pq.read_table(pa_buffer(expected["runs.parquet"]))
+    assert written.read().to_pylist() == reference_table.to_pylist()
+    assert written.schema_arrow.metadata == reference_table.schema.metadata
+
+
+def pa_buffer(data: bytes) -> Any:
+    import pyarrow as pa
+
+    return pa.BufferReader(data)
