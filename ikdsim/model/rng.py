@@ -57,6 +57,9 @@ class Streams:
         return Stream(np.random.SeedSequence(entropy=[self.seed, self.replicate], spawn_key=(stable_key(name),)))
 
 
+_PERMUTE_UP_TO = 2048
+
+
 def draw_without_replacement(counts: np.ndarray, m: int, rng: np.random.Generator) -> np.ndarray:
     """How many of each category are in a uniform sample of `m` people from `counts` people.
 
@@ -71,8 +74,7 @@ def draw_without_replacement(counts: np.ndarray, m: int, rng: np.random.Generato
     if m <= 0:
         return np.zeros_like(counts)
     if m <= 4 * len(counts):
-        picked = rng.choice(total, m, replace=False, shuffle=False)
-        return np.bincount(np.searchsorted(cum, picked, side="right"), minlength=len(counts)).astype(
-            counts.dtype
-        )
-    return rng.multivariate_hypergeometric(counts, m).astype(counts.dtype)
+        # A permutation is the cheapest call while the pool is small; Floyd's method otherwise.
+        picked = rng.permutation(total)[:m] if total <= _PERMUTE_UP_TO else rng.choice(total, m, replace=False)
+        return np.bincount(np.searchsorted(cum, picked, side="right"), minlength=len(counts))
+    return rng.multivariate_hypergeometric(counts, m)

@@ -228,6 +228,10 @@ def _water_fill(day: int, points: list[Point], total: int) -> list[int]:
         level = (total + weighted) / cap_sum
         if k + 1 == len(order) or level <= order[k + 1][0]:
             break
+    if k == 0:  # the usual case: one point is shorter by more than the day's arrivals fill
+        shares = [0] * len(points)
+        shares[order[0][1]] = total
+        return shares
     raw = [max(0.0, (level - w) * p.mean_daily_capacity) if math.isfinite(w) else 0.0
            for w, p in zip(waits, points, strict=True)]
     scale = total / sum(raw)
@@ -238,7 +242,8 @@ def _round_to_total(values: list[float], total: int) -> list[int]:
     """Largest-remainder rounding for a handful of values (pure Python: cheaper than numpy here)."""
     floors = [math.floor(v + 1e-9) for v in values]
     short = total - sum(floors)
-    by_fraction = sorted(range(len(values)), key=lambda i: (floors[i] - values[i], i))
-    for i in by_fraction[:short]:
-        floors[i] += 1
+    if short:
+        by_fraction = sorted(range(len(values)), key=lambda i: (floors[i] - values[i], i))
+        for i in by_fraction[:short]:
+            floors[i] += 1
     return floors
