@@ -46,6 +46,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
+# Where the scenarios the examples use come from: the checkout, or (update_examples.py --head)
+# a worktree of the last commit.
+SOURCE_ENV = "IKDSIM_DOCS_SOURCE"
 VENV_BIN = Path(sys.executable).parent
 SKIP_MARK = "<!-- docs-test: skip -->"
 COMMAND_TIMEOUT = 300  # seconds; a docs command that takes longer is a bug in the docs
@@ -226,7 +229,8 @@ def sandbox() -> Iterator[Path]:
     """A fresh folder that looks like a checkout: scenarios/, docs/examples/ and .venv."""
     with tempfile.TemporaryDirectory(prefix="ikdsim-docs-") as tmp:
         folder = Path(tmp)
-        shutil.copytree(ROOT / "scenarios", folder / "scenarios")
+        source = Path(os.environ.get(SOURCE_ENV, ROOT))
+        shutil.copytree(source / "scenarios", folder / "scenarios")
         if (DOCS / "examples").is_dir():
             shutil.copytree(DOCS / "examples", folder / "docs" / "examples")
         (folder / ".venv").symlink_to(VENV_BIN.parent, target_is_directory=True)
