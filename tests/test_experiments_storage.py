@@ -59,12 +59,27 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str,
     return path, finals(tmp / "ref")
 
 
-def _start(path: Path, out: Path) -> subprocess.Popen[bytes]:
+def _start(path: Path, out: Path, workers: int = 1) -> subprocess.Popen[bytes]:
     # One run per chunk and a flush on every batch: the kill lands between stored chunks.
     return subprocess.Popen(
-        [str(IKDSIM), "sweep", str(path), "--out", str(out), "-w", "1", "--chunk-runs", "1", "--chunk-seconds", "0"],
+        [str(IKDSIM), "sweep", str(path), "--out", str(out), "-w", str(workers), "--chunk-runs", "1",
+         "--chunk-seconds", "0"],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
+
+
+def _descendants(pid: int) -> set[int]:
+    found: set[int] = set()
+    todo = [pid]
+    while todo:
+        parent = todo.pop()
+        for task in Path(f"/proc/{parent}/task").glob("*"):
+            children = (task / "children").read_text().split() if (task / "children").exists() else []
+            for child in map(int, children):
+                if child not in found:
+                    found.add(child)
+                    todo.append(child)
+    return found
 
 
 def _wait_for_chunks(out: Path, proc: subprocess.Popen[bytes], count: int) -> None:
@@ -78,10 +93,17 @@ def _wait_for_chunks(out: Path, proc: subprocess.Popen[bytes], count: int) -> No
 def test_resume_after_kill_9_gives_the_same_table(tmp_path: Path, reference: tuple[Path, dict[str, bytes]]) -> None:
     path, expected = reference
     out = tmp_path / "killed"
-    proc = _start(path, out)
+    proc = _start(path, out, workers=2)
     _wait_for_chunks(out, proc, 5)
+    workers = _descendants(proc.pid)
+    assert len(workers) >= 2  # the fork server and the pool's processes
     proc.kill()
     proc.communicate()
+    # The pool's processes notice that their parent is gone and exit (within about a second).
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{pid}").exists() for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(Path(f"/proc/{pid}").exists() for pid in workers), "orphaned worker processes"
     stored = {k for f in SweepFolder(out).chunk_files() for k in pq.read_table(f)["run_key"].to_pylist()}
     assert 0 < len(stored) < 40
     assert not (out / "runs.parquet").exists()

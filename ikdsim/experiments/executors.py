@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import os
 import signal
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -21,6 +24,7 @@ from ikdsim.errors import InputError
 from ikdsim.experiments.runner import default_workers
 
 CONNECT_TIMEOUT = 5.0
+PARENT_CHECK_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -32,10 +36,34 @@ class Engine:
     description: str
 
 
-def _ignore_sigint() -> None:
+def _start_worker(parent: int) -> None:
     # Ctrl-C reaches the whole process group; only the parent should react, flush what has
     # finished and stop the pool, instead of every worker printing a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True, name="ikdsim-parent-watch").start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Pool workers never notice a parent killed by kill -9: each holds both ends of its task
+    queue, so it waits for work forever (and keeps the fork server alive). Exit instead."""
+    while _alive(parent):
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, PermissionError):  # gone, or the pid now belongs to another user
+        return False
+    # A killed parent stays a zombie until its own parent reaps it, and signal 0 still reaches a
+    # zombie; where /proc exists, ask for the state.
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
+            state = fh.read().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state not in ("Z", "X")
 
 
 def _noop() -> None:
@@ -95,7 +123,9 @@ def open_engine(
     if n == 1:
         yield Engine(None, 1, "this process")
         return
-    pool = ProcessPoolExecutor(max_workers=n, mp_context=_pool_context(), initializer=_ignore_sigint)
+    pool = ProcessPoolExecutor(
+        max_workers=n, mp_context=_pool_context(), initializer=_start_worker, initargs=(os.getpid(),)
+    )
     try:
         # A pool that cannot start (say, a script without a __main__ guard) fails here, before
         # any output folder exists.
