@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 SCENARIO ?=
 
-.PHONY: run test lint typecheck docs bench clean
+.PHONY: run test docs docs-update bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ test: $(VENV)/.installed-test
 
 docs: $(VENV)/.installed-test
 	$(BIN)/mkdocs build --strict
+
+# After a deliberate change of the model's output: rewrite the outputs shown in README and docs/.
+docs-update: $(VENV)/.installed-test
+	$(BIN)/python docs/_scripts/update_examples.py
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/bench_simulate.py

@@ -14,6 +14,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Help texts are plain: install hints such as ikdsim[dask] must not be read as markup.
+    rich_markup_mode=None,
 )
 
 

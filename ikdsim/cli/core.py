@@ -19,7 +19,9 @@ ScenarioArg = Annotated[
 ]
 SetOpt = Annotated[
     list[str] | None,
-    typer.Option("--set", help="Override a field: PATH=VALUE, e.g. adoption.base_rate=0.05 (repeatable)."),
+    typer.Option(
+        "--set", metavar="PATH=VALUE", help="Override a field, e.g. adoption.base_rate=0.05 (repeatable)."
+    ),
 ]
 
 

@@ -18,9 +18,21 @@ if TYPE_CHECKING:
 class Result:
     """What `simulate` returns.
 
-    `daily` maps column names (in output order) to arrays with one value per day; it becomes a
-    table directly (`to_pandas()`, or the `daily.csv` writer). `district_activated` is
-    (days × districts). `summary` is plain JSON-ready data.
+    Attributes:
+        scenario: the scenario that was run.
+        seed: the root seed used.
+        replicate: the replicate number (streams from `SeedSequence([seed, replicate])`).
+        dates: one date per simulated day.
+        daily: column name -> one value per day, in the order of `daily.csv`: activated,
+            activated_share, intents_new, activations, waiting, gave_up, then
+            `activations_<channel>` and `intents_<cause>`. Becomes a table directly
+            (`to_pandas()`).
+        districts: district names, in scenario order.
+        district_activated: activated people, days × districts.
+        district_size: wajib-KTP people per district.
+        summary: the figures of `summary.json` (JSON-ready).
+        wait_histogram: activations through a queue by days waited.
+        segments: number of population segments simulated.
     """
 
     scenario: Scenario

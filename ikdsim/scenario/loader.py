@@ -301,7 +301,19 @@ def _list_index(items: list[Any], part: str, origin: str, where: str) -> int:
 
 
 def load_scenario(source: str | Path, overrides: Iterable[str] = ()) -> Scenario:
-    """Load and validate a scenario from a path or the name of a bundled scenario."""
+    """Load and validate a scenario from a path or the name of a bundled scenario.
+
+    Args:
+        source: a YAML file, or the name of a bundled scenario (see `ikdsim scenarios`).
+        overrides: `PATH=VALUE` assignments applied before validation, as with `--set`.
+
+    Returns:
+        The validated, frozen scenario.
+
+    Raises:
+        InputError: the file cannot be read or parsed, or a field is invalid; the message names
+            the file, the field path and the line.
+    """
     from ikdsim.scenario.bundled import resolve
 
     doc = read_document(resolve(source))
