@@ -137,6 +137,23 @@ def attribute(
     executor: Executor | None = None,
     queue_days: float = 7.0,
 ) -> Attribution:
+    """Value every lever of a scenario, and candidate changes, by counterfactual runs.
+
+    Each lever is switched off (a candidate switched on) in a copy of the scenario; all copies run
+    with the same seeds per replicate, so each contribution is a paired difference.
+
+    Args:
+        scenario: the scenario whose levers are valued.
+        replicates: replicates per variant.
+        seed: root seed (default: the scenario's).
+        candidates: `PATH=VALUE` changes not yet in the scenario, valued the same way.
+        workers: local worker processes, when no `executor` is given.
+        executor: any `concurrent.futures.Executor` (e.g. a Dask client's).
+        queue_days: a month counts as capacity-limited when the estimated wait reaches this.
+
+    Returns:
+        The ranked contributions with 95 % intervals, and the demand/capacity label per month.
+    """
     root = scenario.seed if seed is None else seed
     existing = levers_in(scenario)
     extra = candidate_levers(candidates)

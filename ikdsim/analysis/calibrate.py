@@ -272,11 +272,27 @@ def calibrate(
     executor: Executor | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> Calibration:
-    """Fit `fits` (paths, optionally `PATH=LOW:HIGH`) to the observations.
+    """Fit parameters to observed activation counts by maximum binomial likelihood.
 
-    `xtol` is the optimiser's tolerance as a fraction of each parameter's search range; `ftol`
-    its tolerance on half the deviance (Nelder-Mead only). Raises CalibrationError (an
-    InputError) if the optimiser stops without converging.
+    Args:
+        scenario: the scenario whose parameters are fitted.
+        fits: parameter paths, optionally with a search range (`PATH=LOW:HIGH`).
+        observed: observations (default: the scenario's `observations`).
+        replicates: replicates averaged per evaluation (same seeds at every evaluation).
+        seed: root seed (default: the scenario's).
+        max_evals: cap on simulator evaluations.
+        xtol: the optimiser's tolerance as a fraction of each parameter's search range.
+        ftol: its tolerance on half the deviance (Nelder-Mead only).
+        profile: compute profile-likelihood intervals.
+        workers: local worker processes, when no `executor` is given.
+        executor: any `concurrent.futures.Executor`.
+        progress: called with a line of text as the search goes.
+
+    Returns:
+        The fitted values with intervals and the fit against the data.
+
+    Raises:
+        CalibrationError: (an InputError) the optimiser stopped without converging.
     """
     if not fits:
         raise InputError("calibrate needs at least one --fit PATH")

@@ -202,8 +202,16 @@ def compare(
 ) -> Comparison:
     """Run every scenario with the same seeds per replicate and difference each against the first.
 
-    `seed` defaults to the first scenario's seed; it is used for all scenarios, since common
-    random numbers need the same seed everywhere.
+    Args:
+        scenarios: the first is the baseline.
+        replicates: replicates per scenario (paired by replicate number).
+        seed: root seed for all scenarios (default: the first scenario's): common random numbers
+            need the same seed everywhere.
+        workers: local worker processes, when no `executor` is given.
+        executor: any `concurrent.futures.Executor`.
+
+    Returns:
+        Per scenario and metric, the paired and unpaired 95 % intervals of the difference.
     """
     if not scenarios:
         raise ValueError("compare needs at least one scenario")

@@ -185,7 +185,26 @@ def solve(
     executor: Executor | None = None,
     on_probe: Callable[[Probe], None] | None = None,
 ) -> Solution:
-    """Find the smallest value (latest date) of `path` in [minimum, maximum] reaching the target."""
+    """Find the smallest value (latest date) of `path` in [minimum, maximum] reaching the target.
+
+    Bisection over the lever, every probe with the same seeds per replicate.
+
+    Args:
+        scenario: the scenario to change.
+        path: a numeric, integer or date field, as in `--set` (e.g. `channels.outreach.jemput-bola.teams`).
+        minimum: lower end of the search (a value, or its text as on the command line).
+        maximum: upper end of the search.
+        probability: the required probability of reaching the target.
+        replicates: replicates per probe.
+        seed: root seed (default: the scenario's).
+        tolerance: stop when the bracket is this narrow (numeric levers; integers and dates stop at 1).
+        workers: local worker processes, when no `executor` is given.
+        executor: any `concurrent.futures.Executor`.
+        on_probe: called after each probe, e.g. to print progress.
+
+    Returns:
+        The answer (or why there is none), the probability curve measured and how sure it is.
+    """
     lever = check_lever(scenario, path)
     lo = minimum if not isinstance(minimum, str) else parse_bound(lever, minimum, "--min")
     hi = maximum if not isinstance(maximum, str) else parse_bound(lever, maximum, "--max")
