@@ -76,21 +76,52 @@ class Demand:
         self.profile_rep = first
         self._campaign_cache: dict[tuple[int, ...], tuple[np.ndarray, np.ndarray]] = {}
         self._service_hazard: dict[tuple[float, ...], np.ndarray] = {}
+        self._shares_cache: dict[tuple[tuple[float, ...], tuple[int, ...]], np.ndarray] = {}
 
-    def _campaign_factor(self, day: int) -> tuple[np.ndarray, np.ndarray]:
+    def _campaign_factor(self, active: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
         """Per-segment M × class multiplier, and each campaign's share of ln M, for today.
 
         Campaigns switch on and off on few days, so the pair is cached per set of active ones.
         """
-        active = tuple(int(c) for c in np.flatnonzero(self.campaign_active[:, day]))
         cached = self._campaign_cache.get(active)
         if cached is None:
-            log_m = (self.campaign_log[:, None] * (self.campaign_reach & self.campaign_active[:, day][:, None])).T
+            on = np.zeros(len(self.campaign_log), dtype=bool)
+            on[list(active)] = True
+            log_m = (self.campaign_log[:, None] * (self.campaign_reach & on[:, None])).T
             log_total = log_m.sum(axis=1)
             with np.errstate(invalid="ignore", divide="ignore"):
                 weights = np.where(log_total[:, None] > 0, log_m / log_total[:, None], 0.0)
             cached = self._campaign_cache[active] = (np.exp(log_total) * self.propensity, weights)
         return cached
+
+    def _cause_shares(
+        self,
+        wom: np.ndarray | float,
+        rates: tuple[float, ...],
+        active: tuple[int, ...],
+        factor: np.ndarray,
+        weights: np.ndarray,
+    ) -> np.ndarray:
+        """Each profile's shares of its hazard by cause (rows sum to 1)."""
+        # Without word of mouth the shares change only with rates and campaigns: cache them.
+        key = (rates, active) if self.wom == 0 else None
+        if key is not None and (cached := self._shares_cache.get(key)) is not None:
+            return cached
+        rows = self.profile_rep
+        parts = np.empty((len(rows), self.n_causes))
+        parts[:, 0] = self.base
+        parts[:, 1] = wom[rows] if isinstance(wom, np.ndarray) else wom
+        n_services = len(self.services)
+        parts[:, 2 : 2 + n_services] = self.uses[rows] * np.array(rates)
+        if self.n_causes > 2 + n_services:
+            uplift = (factor[rows] / self.propensity[rows] - 1.0) * parts[:, : 2 + n_services].sum(axis=1)
+            parts[:, 2 + n_services :] = uplift[:, None] * weights[rows]
+        # Profiles with nobody deciding may have zero hazard: give them any valid shares.
+        sums = parts.sum(axis=1, keepdims=True)
+        shares = np.where(sums > 0, parts / np.where(sums > 0, sums, 1.0), 1.0 / self.n_causes)
+        if key is not None:
+            self._shares_cache[key] = shares
+        return shares
 
     def decide(self, day: int) -> tuple[np.ndarray, np.ndarray]:
         """Draw today's decisions: (per-segment counts, per-cause totals)."""
@@ -107,24 +138,14 @@ class Demand:
             service = self._service_hazard[rates] = (
                 self.uses @ np.array(rates) if rates else np.zeros(len(seg))
             ) + self.base
-        factor, weights = self._campaign_factor(day)
+        active = tuple(int(c) for c in np.flatnonzero(self.campaign_active[:, day]))
+        factor, weights = self._campaign_factor(active)
         hazard = (service + wom) * factor
         decided = self.decisions.on(day).binomial(state.not_intending, -np.expm1(hazard * (-1.0 / 365.0)))
         state.not_intending -= decided
         causes = np.zeros(self.n_causes, dtype=np.int64)
         if decided.any():
             per_profile = np.bincount(self.profile, weights=decided, minlength=len(self.profile_rep)).astype(np.int64)
-            rows = self.profile_rep
-            parts = np.empty((len(rows), self.n_causes))
-            parts[:, 0] = self.base
-            parts[:, 1] = wom[rows] if isinstance(wom, np.ndarray) else wom
-            n_services = len(self.services)
-            parts[:, 2 : 2 + n_services] = self.uses[rows] * np.array(rates)
-            if self.n_causes > 2 + n_services:
-                uplift = (factor[rows] / self.propensity[rows] - 1.0) * parts[:, : 2 + n_services].sum(axis=1)
-                parts[:, 2 + n_services :] = uplift[:, None] * weights[rows]
-            # Profiles with nobody deciding may have zero hazard: give them any valid pvals.
-            sums = parts.sum(axis=1, keepdims=True)
-            pvals = np.where(sums > 0, parts / np.where(sums > 0, sums, 1.0), 1.0 / self.n_causes)
-            causes = self.split.on(day).multinomial(per_profile, pvals).sum(axis=0)
+            shares = self._cause_shares(wom, rates, active, factor, weights)
+            causes = self.split.on(day).multinomial(per_profile, shares).sum(axis=0)
         return decided, causes

@@ -73,6 +73,7 @@ class Model:
         columns = ["activated", "intents_new", "activations", "waiting", "gave_up"]
         columns += [f"activations_{c}" for c in self.channels] + [f"intents_{c}" for c in self.causes]
         self.table = {c: np.zeros(days, dtype=np.int64) for c in columns}
+        self.cause_columns = [f"intents_{c}" for c in self.causes]
         self.district_activated = np.zeros((days, len(self.segments.districts)), dtype=np.int64)
         self.today = {c: 0 for c in columns}
 
@@ -89,24 +90,28 @@ class Model:
         decided, causes = self.demand.decide(day)
         n = int(decided.sum())
         self.today["intents_new"] += n
-        for name, count in zip(self.causes, causes, strict=False):
-            self.today[f"intents_{name}"] += int(count)
+        for column, count in zip(self.cause_columns, causes.tolist(), strict=False):
+            self.today[column] += count
         if n:
             self.router.route(day, decided, self.segments.district)
 
     def _team_action(self, programme: Programme, team: int) -> Callable[[int], None]:
+        channel, cause = f"activations_{programme.name}", f"intents_outreach_{programme.name}"
+
         def act(day: int) -> None:
             from_queue, converted = programme.teams[team].visit(day)
-            self.today[f"activations_{programme.name}"] += from_queue + converted
+            self.today[channel] += from_queue + converted
             self.today["activations"] += from_queue + converted
-            self.today[f"intents_outreach_{programme.name}"] += converted
+            self.today[cause] += converted
             self.today["intents_new"] += converted
         return act
 
     def _point_action(self, point: Point) -> Callable[[int], None]:
+        channel = f"activations_{point.name}"
+
         def act(day: int) -> None:
             served = point.serve(day)
-            self.today[f"activations_{point.name}"] += served
+            self.today[channel] += served
             self.today["activations"] += served
         return act
 
