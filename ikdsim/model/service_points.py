@@ -113,6 +113,11 @@ class Point:
 
     def _take_cohorts_fifo(self, day: int, people: int) -> None:
         window = self._window()
+        if self.queued == 0:  # the whole queue was served: no search needed
+            self._log_waits(day, window)
+            window[:] = 0
+            self.head = self.last + 1
+            return
         last = int(np.searchsorted(np.cumsum(window), people))  # the cohort where service stops
         taken = window[: last + 1].copy()
         taken[last] -= int(taken.sum()) - people
@@ -150,8 +155,12 @@ class Point:
         served = min(self.capacity, self.queue_length)
         if served == 0:
             return 0
-        by_segment = draw_without_replacement(self.waiting, served, self.serve_rng.on(day))
-        self.waiting -= by_segment
+        if served == self.queued:  # everybody waiting is served: nothing to draw
+            by_segment = self.waiting
+            self.waiting = np.zeros_like(by_segment)
+        else:
+            by_segment = draw_without_replacement(self.waiting, served, self.serve_rng.on(day))
+            self.waiting -= by_segment
         self.queued -= served
         self.state.activated[self.segs] += by_segment
         self._take_cohorts_fifo(day, served)
