@@ -47,12 +47,12 @@ BAD = [
     ),
     (
         "sampler: {method: lhs, n: 4}\nparameters:\n  adoption.base_rate: {low: 0.3, high: 0.3}\n",
-        ["line 4", "parameters.adoption.base_rate", "low (0.3) must be below high (0.3)"],
+        ["s.yaml:4:", "parameters.adoption.base_rate", "low (0.3) must be below high (0.3)"],
     ),
     (
         "sampler: {method: lhs, n: 4}\nparameters:\n"
         "  services.health.integrated_from: {low: 2026-05-01, high: 2026-02-01}\n",
-        ["line 4", "must be below high"],
+        ["s.yaml:4:", "must be below high"],
     ),
     (
         "sampler: {method: grid}\nparameters:\n  adoption.base_rate: {low: 0.1, high: 0.2}\n",
@@ -90,15 +90,15 @@ BAD = [
     (
         "sampler: {method: lhs, n: 4}\nparameters:\n  adoption.base_rate: {low: 0.1, high: 0.2}\n"
         "outputs: [final_shares]\n",
-        ["line 5", "unknown output 'final_shares'", "did you mean 'final_share'"],
+        ["s.yaml:5:", "unknown output 'final_shares'", "did you mean 'final_share'"],
     ),
     (
         "sampler: {method: lhs, n: 4}\nreplicate: 3\nparameters:\n  adoption.base_rate: {low: 0.1, high: 0.2}\n",
-        ["line 3", "unknown field", "did you mean 'replicates'"],
+        ["s.yaml:3:", "unknown field", "did you mean 'replicates'"],
     ),
     (
         "sampler: {method: lhs, n: 4}\nparameters:\n  adoption.base_rate: {low: 0.1, high: 0.2, values: [0.3]}\n",
-        ["line 4", "not both"],
+        ["s.yaml:4:", "not both"],
     ),
     (
         "sampler: {method: lhs, n: 4}\nparameters:\n  seed: {low: 1, high: 9}\n",

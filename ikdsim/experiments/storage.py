@@ -21,8 +21,6 @@ import contextlib
 import datetime as dt
 import json
 import os
-import shutil
-import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,7 +67,7 @@ class SweepFolder:
     @classmethod
     def create(cls, out: Path, force: bool, files: dict[str, str]) -> SweepFolder:
         """Create OUT atomically with its first files; a refusal or failure leaves nothing."""
-        from ikdsim.io.folders import check_destination
+        from ikdsim.io.folders import atomic_folder, check_destination
 
         check_destination(out, force)
         if (out / LOCK).exists():
@@ -77,29 +75,10 @@ class SweepFolder:
             probe = cls(out)
             probe.lock()
             probe.close()
-        try:
-            out.absolute().parent.mkdir(parents=True, exist_ok=True)
-            tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.absolute().parent))
-            # mkdtemp makes the folder private (0700); results are meant to be shared like any file.
-            umask = os.umask(0)
-            os.umask(umask)
-            tmp.chmod(0o777 & ~umask)
-        except OSError as exc:
-            raise InputError(f"{out}: cannot create the output folder ({exc.strerror or exc})") from None
-        try:
+        with atomic_folder(out, force) as tmp:
             for name, text in files.items():
                 (tmp / name).write_text(text, encoding="utf-8")
             (tmp / CHUNKS).mkdir()
-            if out.exists():
-                trash = tmp.with_suffix(".old")
-                out.rename(trash)
-                tmp.rename(out)
-                shutil.rmtree(trash, ignore_errors=True)
-            else:
-                tmp.rename(out)
-        except OSError as exc:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise InputError(f"{out}: could not write the output folder ({exc.strerror or exc})") from None
         folder = cls(out)
         folder.lock()
         return folder

@@ -14,10 +14,10 @@ import math
 from pathlib import Path
 from typing import Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ikdsim.errors import InputError
-from ikdsim.scenario.loader import Document, read_document
+from ikdsim.scenario.loader import Document, read_document, validate
 
 # Scalar figures of a run's summary that a sweep can store, with their column type.
 OUTPUTS: dict[str, Literal["float", "int", "bool", "date"]] = {
@@ -151,35 +151,10 @@ def load_sweep(path: Path, sampler: bool = True) -> tuple[SweepSpec, Document]:
     `sampler=False` skips the sampler's rules, for sensitivity analysis, which brings its own.
     """
     doc = read_document(path)
-    if not isinstance(doc.data, dict):
-        raise InputError(f"{path}:1: expected a mapping of fields at the top level")
-    try:
-        spec = SweepSpec.model_validate(doc.data)
-    except ValidationError as exc:
-        problems = [_describe(err, doc) for err in exc.errors(include_url=False)]
-        raise InputError(f"{path}: invalid sweep file ({len(problems)} problem(s))", problems=problems) from None
+    spec: SweepSpec = validate(doc, SweepSpec, kind="sweep file")
     if sampler:
         check_sampler(spec, doc)
     return spec, doc
-
-
-def _describe(err: Any, doc: Document) -> str:
-    loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-    line = doc.line_of(loc)
-    where = f"line {line}: " if line else ""
-    path = ".".join(str(p) for p in loc) or "(top level)"
-    msg = str(err["msg"]).removeprefix("Value error, ")
-    if err["type"] == "extra_forbidden":
-        parent = SweepSpec if len(loc) == 1 else {"sampler": Sampler}.get(str(loc[0]), Parameter)
-        known = list(parent.model_fields)
-        guess = difflib.get_close_matches(str(loc[-1]), known, n=1)
-        hint = f"; did you mean {guess[0]!r}?" if guess else ""
-        msg = f"unknown field{hint} Allowed here: {', '.join(known)}"
-    elif err["type"] == "missing":
-        msg = "required field is missing"
-    elif not isinstance(err.get("input"), dict | list) and err["type"] != "value_error":
-        msg = f"{msg} (got {err.get('input')!r})"
-    return f"{where}{path}: {msg}"
 
 
 def located(doc: Document, loc: tuple[str | int, ...], message: str) -> InputError:

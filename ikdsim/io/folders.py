@@ -34,8 +34,15 @@ def _existing_parent(path: Path) -> Path:
 def atomic_folder(out: Path, force: bool) -> Iterator[Path]:
     """Yield a temporary folder; on success it replaces `out`, on any failure it vanishes."""
     check_destination(out, force)
-    out.absolute().parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.absolute().parent))
+    try:
+        out.absolute().parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.absolute().parent))
+        # mkdtemp makes the folder private (0700); results are meant to be shared like any file.
+        umask = os.umask(0)
+        os.umask(umask)
+        tmp.chmod(0o777 & ~umask)
+    except OSError as exc:
+        raise InputError(f"{out}: cannot create the output folder ({exc.strerror or exc})") from None
     try:
         yield tmp
         if out.exists():
@@ -47,7 +54,7 @@ def atomic_folder(out: Path, force: bool) -> Iterator[Path]:
             tmp.rename(out)
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
-        raise InputError(f"{out}: could not write results: {exc}") from None
+        raise InputError(f"{out}: could not write the output folder ({exc.strerror or exc})") from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

@@ -119,15 +119,18 @@ def read_document(path: Path) -> Document:
     return parse_yaml(text, str(path))
 
 
-def validate(doc: Document, model: type[BaseModel] = Scenario) -> Any:
-    """Validate a document against a model, turning pydantic errors into one located message."""
+def validate(doc: Document, model: type[BaseModel] = Scenario, kind: str = "scenario") -> Any:
+    """Validate a document against a model, turning pydantic errors into one located message.
+
+    `kind` names the document in the message ("scenario", "sweep file", …).
+    """
     if not isinstance(doc.data, dict):
         raise InputError(f"{doc.origin}:1: expected a mapping of fields at the top level")
     try:
         return model.model_validate(doc.data)
     except ValidationError as exc:
         problems = [_describe(err, doc, model) for err in exc.errors(include_url=False)]
-        raise InputError(f"{doc.origin}: invalid scenario ({len(problems)} problem(s))", problems=problems) from None
+        raise InputError(f"{doc.origin}: invalid {kind} ({len(problems)} problem(s))", problems=problems) from None
 
 
 def _describe(err: Any, doc: Document, model: type[BaseModel]) -> str:
