@@ -12,7 +12,7 @@ import os
 import traceback
 from collections import deque
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,16 +46,11 @@ def execute(task: RunTask) -> RunRecord:
 
     try:
         result = simulate(task.scenario, seed=task.seed, replicate=task.replicate)
+        daily = {c: result.daily[c] for c in task.keep_daily}
     except Exception as exc:  # a sweep records failures and goes on
         detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
         return RunRecord(task.key, task.seed, task.replicate, error=detail)
-    return RunRecord(
-        task.key,
-        task.seed,
-        task.replicate,
-        summary=result.summary,
-        daily={c: result.daily[c] for c in task.keep_daily},
-    )
+    return RunRecord(task.key, task.seed, task.replicate, summary=result.summary, daily=daily)
 
 
 def _execute_batch(tasks: Sequence[RunTask]) -> list[RunRecord]:
@@ -94,20 +89,20 @@ def run_tasks(
                 on_batch(done)
             records.extend(done)
         return records
+    if executor is None:
+        # The engines' own pool: its workers exit if this process dies.
+        from ikdsim.experiments.executors import open_engine
+
+        with open_engine(workers) as engine:
+            return run_tasks(tasks, engine.workers, engine.executor, batch_size, on_batch)
     size = batch_size or max(1, min(32, len(tasks) // (4 * max(workers, 1)) or 1))
-    own = executor is None
-    pool = executor or ProcessPoolExecutor(max_workers=workers)
-    try:
-        records = []
-        # Executor.map yields in submission order: the result table cannot depend on timing.
-        for done in pool.map(_execute_batch, list(iter_batches(tasks, size))):
-            if on_batch:
-                on_batch(done)
-            records.extend(done)
-        return records
-    finally:
-        if own:
-            pool.shutdown()
+    records = []
+    # Executor.map yields in submission order: the result table cannot depend on timing.
+    for done in executor.map(_execute_batch, list(iter_batches(tasks, size))):
+        if on_batch:
+            on_batch(done)
+        records.extend(done)
+    return records
 
 
 def batch_size_for(runs: int, workers: int, largest: int = 16) -> int:
