@@ -53,15 +53,13 @@ def _clean(values: ArrayLike) -> np.ndarray:
 
 
 def mean_interval(values: ArrayLike, level: float = LEVEL) -> Interval:
-    x = _clean(values)
-    n = len(x)
-    if n == 0:
-        return Interval(NAN, NAN, NAN, 0)
-    mean = float(x.mean())
-    if n < 2:
-        return Interval(mean, NAN, NAN, 1)
-    half = t_quantile(n - 1, level) * float(x.std(ddof=1)) / math.sqrt(n)
-    return Interval(mean, mean - half, mean + half, n)
+    est = experiment_stats.mean_interval(values, level)
+    return Interval(
+        NAN if est.value is None else est.value,
+        NAN if est.low is None else est.low,
+        NAN if est.high is None else est.high,
+        est.n,
+    )
 
 
 def paired_difference(a: ArrayLike, b: ArrayLike, level: float = LEVEL) -> Interval:
