@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 SCENARIO ?=
 
-.PHONY: run test docs docs-update bench clean
+.PHONY: run test browser docs docs-update bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,14 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 run: $(VENV)/.installed
 	$(BIN)/ikdsim run $(SCENARIO) --force
 
-test: $(VENV)/.installed-test
+# The report test renders the HTML report in headless Chromium (Debian package `chromium`).
+browser:
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || \
+	  { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } || \
+	  { echo "make test needs headless Chromium for the report test: install the 'chromium' package"; exit 1; }
+
+test: $(VENV)/.installed-test browser
 	$(BIN)/ruff check ikdsim tests benchmarks docs
 	$(BIN)/mypy
 	$(BIN)/python -m pytest

@@ -1,6 +1,6 @@
 """Plots and the HTML report, including rendering in headless Chromium.
 
-Chromium comes from Debian's `chromium` package (.ci/run installs it). The page is opened with
+Chromium comes from Debian's `chromium` package (`make test` installs it). The page is opened with
 host resolution disabled, so anything it tried to fetch would fail; console messages are read
 from Chromium's log on stderr, and a control page checks that an error there would be caught.
 """
@@ -49,7 +49,7 @@ def small(*changes: str) -> Scenario:
 
 def chromium() -> str:
     path = shutil.which("chromium") or shutil.which("chromium-browser")
-    assert path, "headless Chromium is required: apt-get install chromium (.ci/run does this)"
+    assert path, "headless Chromium is required: apt-get install chromium (`make test` does this)"
     return path
 
 
