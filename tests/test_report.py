@@ -179,3 +179,20 @@ def test_write_plots_for_a_summarised_sweep(tmp_path: Path) -> None:
     assert cli.invoke(app, ["sweep-summary", str(tmp_path / "sw")]).exit_code == 0
     (png,) = write_plots(tmp_path / "sw", tmp_path / "png")
     assert png.name == "sweep.png" and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_plot_flags_on_run_and_sweep_summary(tmp_path: Path) -> None:
+    cli = CliRunner()
+    small = Path(__file__).parent / "data" / "small.yaml"
+    one = cli.invoke(app, ["run", str(small), "--out", str(tmp_path / "one"), "--plot"])
+    assert one.exit_code == 0, one.output
+    assert {"share.png", "queue.png"} <= {p.name for p in (tmp_path / "one").glob("*.png")}
+    many_args = ["run", str(small), "--out", str(tmp_path / "many"), "--replicates", "3", "-w", "1", "--plot"]
+    many = cli.invoke(app, many_args)
+    assert many.exit_code == 0, many.output
+    assert (tmp_path / "many" / "share.png").is_file()
+    sweep = Path(__file__).parent / "data" / "sweep.yaml"
+    assert cli.invoke(app, ["sweep", str(sweep), "--out", str(tmp_path / "sw"), "--workers", "1"]).exit_code == 0
+    summary = cli.invoke(app, ["sweep-summary", str(tmp_path / "sw"), "--plot"])
+    assert summary.exit_code == 0, summary.output
+    assert (tmp_path / "sw" / "sweep.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

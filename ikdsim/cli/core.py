@@ -53,9 +53,14 @@ def run(
     scheduler: Annotated[
         str | None, typer.Option("--scheduler", help="Run replicates on a Dask cluster: scheduler address.")
     ] = None,
+    plot: Annotated[bool, typer.Option("--plot", help="Also write PNG plots into the output folder.")] = False,
 ) -> None:
     """Run a scenario once (or N replicates), print a summary and write the results folder."""
     with user_errors():
+        if plot:  # a missing matplotlib should fail before any simulation
+            from ikdsim._optional import require
+
+            require("matplotlib", "plot")
         from ikdsim.io.folders import check_destination
         from ikdsim.io.run_outputs import write_run
         from ikdsim.model.engine import simulate
@@ -71,6 +76,8 @@ def run(
                 spec, folder, force=force, seed=seed, replicates=replicates, precision=precision,
                 max_replicates=max_replicates, workers=workers, dask=dask, scheduler=scheduler,
             )
+            if plot:
+                _plots(folder)
             return
         if precision is not None:
             raise InputError("--precision applies to --replicates auto")
@@ -78,6 +85,15 @@ def run(
         write_run(result, folder, force=force)
         print_summary(result.summary, result.scenario.description)
         console.print(f"Results written to [bold]{folder}[/bold]")
+        if plot:
+            _plots(folder)
+
+
+def _plots(folder: Path) -> None:
+    from ikdsim.reporting.figures import write_plots
+
+    written = write_plots(folder)
+    console.print(f"Plots: {', '.join(p.name for p in written)}")
 
 
 def print_summary(summary: dict[str, Any], description: str = "") -> None:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 import typer
 from rich.table import Table
 
+from ikdsim._optional import require
 from ikdsim.cli.common import console, err_console, user_errors
 from ikdsim.errors import InputError
 
@@ -230,14 +231,21 @@ def sweep_summary(
         float, typer.Option(min=0.0, max=1.0, help="List points that reach the target with at least this probability.")
     ] = 0.8,
     top: Annotated[int, typer.Option(min=0, help="Points to show in the terminal (all are in the CSV).")] = 20,
+    plot: Annotated[bool, typer.Option("--plot", help="Also write sweep.png (outputs by parameter).")] = False,
 ) -> None:
     """Per point: mean and 95 % interval of each output; the points that reach the target."""
     with user_errors():
         from ikdsim.experiments.summary import SUMMARY_FILE, TARGET_FILE, write_summary
 
+        if plot:
+            require("matplotlib", "plot")
         summary = write_summary(folder, threshold)
         print_point_summary(summary, top)
         written = [SUMMARY_FILE] + ([TARGET_FILE] if summary.has_target else [])
+        if plot:
+            from ikdsim.reporting.figures import write_plots
+
+            written += [p.name for p in write_plots(folder)]
         console.print(f"Written to [bold]{folder}[/bold]: {', '.join(written)}")
 
 
