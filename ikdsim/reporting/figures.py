@@ -90,6 +90,17 @@ def _walk_in(runs: Runs) -> Band:
     return Band("walk-in activations", runs.dates, total.mean(axis=0))
 
 
+def _breakdown(data: PlotData, daily: Any, totals: Any, what: str, title: str, cumulative: str) -> Any:
+    """Cumulative daily paths by part when a single run has them, else totals (replicates)."""
+    fig, (ax,) = plots.new_figure()
+    if daily:
+        plots.stacked_cumulative(ax, data.dates, daily, cumulative)
+    else:
+        plots.totals_bars(ax, totals, f"{what} in the horizon (mean of replicates)")
+    ax.set_title(f"{data.label}: {title}")
+    return fig
+
+
 def figures(data: PlotData) -> dict[str, Any]:
     """name → Figure: share, channels, causes, queue, districts (those the data allow)."""
     out: dict[str, Any] = {}
@@ -98,21 +109,15 @@ def figures(data: PlotData) -> dict[str, Any]:
     ax.set_title(f"{data.label}: activated share")
     out["share"] = fig
     if data.channels or data.channel_totals:
-        fig, (ax,) = plots.new_figure()
-        if data.channels:
-            plots.stacked_cumulative(ax, data.dates, data.channels, "activations (cumulative)")
-        else:
-            plots.totals_bars(ax, data.channel_totals, "activations in the horizon (mean of replicates)")
-        ax.set_title(f"{data.label}: activations by channel")
-        out["channels"] = fig
+        out["channels"] = _breakdown(
+            data, data.channels, data.channel_totals, "activations", "activations by channel",
+            "activations (cumulative)",
+        )
     if data.causes or data.cause_totals:
-        fig, (ax,) = plots.new_figure()
-        if data.causes:
-            plots.stacked_cumulative(ax, data.dates, data.causes, "decisions to activate (cumulative)")
-        else:
-            plots.totals_bars(ax, data.cause_totals, "decisions in the horizon (mean of replicates)")
-        ax.set_title(f"{data.label}: decisions by cause")
-        out["causes"] = fig
+        out["causes"] = _breakdown(
+            data, data.causes, data.cause_totals, "decisions", "decisions by cause",
+            "decisions to activate (cumulative)",
+        )
     if data.waiting is not None:
         fig, (ax,) = plots.new_figure()
         plots.queue_and_wait(ax, data.waiting, data.served)
