@@ -45,7 +45,7 @@ class Team:
         capacity = prog.spec.capacity_per_event
         from_queue = draw_without_replacement(waiting_present, capacity, rng)
         if from_queue.any():
-            self._take_from_queues(day, segs, from_queue, points, holdings, rng)
+            self._take_from_queues(day, segs, from_queue, points, holdings, waiting, rng)
         converted = rng.binomial(idle_present, prog.spec.on_site_conversion)
         converted = draw_without_replacement(converted, capacity - int(from_queue.sum()), rng)
         state.not_intending[segs] -= converted
@@ -53,10 +53,10 @@ class Team:
         return int(from_queue.sum()), int(converted.sum())
 
     def _take_from_queues(self, day: int, segs: np.ndarray, people: np.ndarray, points: list[Point],
-                          holdings: list[np.ndarray], rng: np.random.Generator) -> None:
+                          holdings: list[np.ndarray], waiting: np.ndarray, rng: np.random.Generator) -> None:
         # Split each segment's people among the points holding them, uniformly at random.
         remaining_people = people.copy()
-        remaining_held = np.sum(holdings, axis=0) if holdings else np.zeros_like(people)
+        remaining_held = waiting
         for point, held in zip(points, holdings, strict=True):
             others = remaining_held - held
             take = rng.hypergeometric(held, others, remaining_people)

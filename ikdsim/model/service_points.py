@@ -25,8 +25,10 @@ class WaitLog:
     def __init__(self, days: int) -> None:
         self.counts = np.zeros(days + 1, dtype=np.int64)
 
-    def add(self, waited: np.ndarray, people: np.ndarray) -> None:
-        np.add.at(self.counts, waited, people)
+    def add_cohorts(self, day: int, first: int, people: np.ndarray) -> None:
+        """Record `people[i]`, who joined on day `first + i` and leave a queue on `day`."""
+        # Cohort i waited day - first - i days: the cohorts map onto a contiguous, reversed slice.
+        self.counts[day - first - len(people) + 1 : day - first + 1] += people[::-1]
 
     def mean(self) -> float | None:
         total = self.counts.sum()
@@ -107,9 +109,7 @@ class Point:
         self.head = self.head + int(nonzero[0]) if len(nonzero) else self.last + 1
 
     def _log_waits(self, day: int, taken: np.ndarray) -> None:
-        # Cohort i of the window joined on day head + i: its people waited day - head - i days,
-        # so the window maps onto a contiguous, reversed slice of the histogram.
-        self.waits.counts[day - self.head - len(taken) + 1 : day - self.head + 1] += taken[::-1]
+        self.waits.add_cohorts(day, self.head, taken)
 
     def _take_cohorts_fifo(self, day: int, people: int) -> None:
         window = self._window()
