@@ -15,7 +15,6 @@ Levers found in the scenario are switched off one at a time:
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
@@ -43,31 +42,10 @@ class Lever:
 
 
 def levers_in(scenario: Scenario) -> list[Lever]:
-    """Every lever of the scenario that can act before the target date."""
-    start, by = scenario.horizon.start, scenario.target.by
-    levers: list[Lever] = []
-    for s in scenario.services:
-        if s.integrated_from is not None and s.integrated_from <= by and s.conversion > 0:
-            levers.append(Lever(f"{s.name} integration", "integration", (f"services.{s.name}.integrated_from=null",)))
-        if s.required_from is not None and s.required_from <= by:
-            levers.append(Lever(f"{s.name} requirement", "requirement", (f"services.{s.name}.required_from=null",)))
-    for c in scenario.campaigns:
-        if c.multiplier > 1.0 and c.start <= by and c.end >= start:
-            levers.append(Lever(f"{c.name} campaign", "campaign", (f"campaigns.{c.name}.multiplier=1",)))
-    before = (start - dt.timedelta(days=1)).isoformat()
-    for p in scenario.channels.service_points:
-        if p.capacity > 0 and (p.opens is None or p.opens <= by) and (p.closes is None or p.closes >= start):
-            change = f"channels.service_points.{p.name}.closes={before}"
-            levers.append(Lever(f"{p.name} service point", "service_point", (change,)))
-    for o in scenario.channels.outreach:
-        if o.teams > 0:
-            change = f"channels.outreach.{o.name}.teams=0"
-            levers.append(Lever(f"{o.name} outreach ({o.teams} teams)", "outreach", (change,)))
-        if o.teams > 1:
-            # The last team's worth: what a planner weighs when cutting or adding one.
-            change = f"channels.outreach.{o.name}.teams={o.teams - 1}"
-            levers.append(Lever(f"{o.name}: one team of {o.teams}", "outreach_team", (change,)))
-    return levers
+    """Every lever of the scenario that can act before the target date, as its components list them."""
+    from ikdsim.model.assembly import components
+
+    return [Lever(c.name, c.kind, c.change) for part in components(scenario) for c in part.levers()]
 
 
 def candidate_levers(candidates: Sequence[str]) -> list[Lever]:

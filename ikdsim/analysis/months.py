@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from ikdsim.analysis.runs import Runs
-from ikdsim.model.calendar import Calendar
+from ikdsim.model.assembly import walk_in as walk_in_channels
 
 NEAR_CAPACITY = 0.8
 # Points busy on (nearly) every open day are the limit even before waits reach `queue_days`.
@@ -73,21 +73,16 @@ class MonthLimit:
 
 
 def daily_capacity(runs: Runs) -> np.ndarray:
-    """Walk-in activations the points could do each day (people)."""
-    scenario = runs.scenario
-    calendar = Calendar(scenario)
-    capacity = np.zeros(calendar.days)
-    for p in scenario.channels.service_points:
-        capacity[calendar.working_days(p.open_weekdays, p.opens, p.closes)] += p.capacity
-    return capacity
+    """Walk-in activations the channels serving the queues could do each day (people)."""
+    return walk_in_channels(runs.scenario)[1]
 
 
 def limits_by_month(runs: Runs, queue_days: float = 7.0) -> list[MonthLimit]:
-    points = [f"activations_{p.name}" for p in runs.scenario.channels.service_points]
+    # Every channel that serves the queues counts (service points, and any kind that has a queue).
+    points, capacity = walk_in_channels(runs.scenario)
     walk_in = sum((runs.column(c) for c in points), np.zeros((runs.replicates, len(runs.dates))))
     columns = {name: runs.column(name).mean(axis=0) for name in ("intents_new", "activations", "waiting", "gave_up")}
     served = walk_in.mean(axis=0)
-    capacity = daily_capacity(runs)
     months = np.array([d.year * 12 + d.month - 1 for d in runs.dates])
     out = []
     for key in dict.fromkeys(months.tolist()):

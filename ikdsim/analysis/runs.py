@@ -33,20 +33,10 @@ def with_overrides(scenario: Scenario, overrides: Sequence[str]) -> Scenario:
     return changed
 
 
-def channel_columns(scenario: Scenario) -> list[str]:
-    names = [p.name for p in scenario.channels.service_points] + [o.name for o in scenario.channels.outreach]
-    return [f"activations_{n}" for n in names]
-
-
-def cause_columns(scenario: Scenario) -> list[str]:
-    from ikdsim.model.demand import cause_names
-
-    causes = [*cause_names(scenario), *(f"outreach_{o.name}" for o in scenario.channels.outreach)]
-    return [f"intents_{c}" for c in causes]
-
-
 def all_columns(scenario: Scenario) -> tuple[str, ...]:
     """Daily columns kept from every run: totals, each channel and each cause (a few kB a run)."""
+    from ikdsim.model.assembly import cause_columns, channel_columns
+
     return tuple(dict.fromkeys([*BASE_COLUMNS, *channel_columns(scenario), *cause_columns(scenario)]))
 
 

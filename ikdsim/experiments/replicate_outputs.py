@@ -24,6 +24,7 @@ from ikdsim.experiments.replicates import BANDS, ReplicateSet
 from ikdsim.experiments.stats import Estimate, day_quantiles, mean_interval, wilson
 from ikdsim.io.folders import atomic_folder
 from ikdsim.io.tables import write_csv, write_json
+from ikdsim.model import columns
 from ikdsim.scenario.loader import dump_yaml, scenario_sha256, scenario_to_data
 
 QUANTILES = (5, 50, 95)
@@ -35,15 +36,15 @@ REPLICATE_FIELDS = (
 
 def daily_rows(reps: ReplicateSet) -> tuple[list[str], list[list[Any]]]:
     header = ["date", "day"]
-    columns: list[np.ndarray] = []
+    values_by_column: list[np.ndarray] = []
     for name in BANDS:
         values = reps.band(name).astype(float)
         header += [f"{name}_mean", *(f"{name}_p{q:02d}" for q in QUANTILES)]
-        columns.append(values.mean(axis=0))
-        columns.extend(np.percentile(values, QUANTILES, axis=0))
+        values_by_column.append(values.mean(axis=0))
+        values_by_column.extend(np.percentile(values, QUANTILES, axis=0))
     start = reps.scenario.horizon.start
     days = reps.scenario.horizon.days
-    rows = [[(start + dt.timedelta(days=d)).isoformat(), d, *(c[d] for c in columns)] for d in range(days)]
+    rows = [[(start + dt.timedelta(days=d)).isoformat(), d, *(c[d] for c in values_by_column)] for d in range(days)]
     return header, rows
 
 
@@ -52,7 +53,7 @@ def replicate_rows(reps: ReplicateSet) -> tuple[list[str], list[list[Any]]]:
     channels = list(first["activations_by_channel"])
     causes = list(first["intents_by_cause"])
     header = ["replicate", "seed", *REPLICATE_FIELDS]
-    header += [f"activations_{c}" for c in channels] + [f"intents_{c}" for c in causes]
+    header += [columns.activations(c) for c in channels] + [columns.intents(c) for c in causes]
     rows = []
     for record in reps.records:
         s = record.summary

@@ -6,10 +6,11 @@ from pathlib import Path
 
 from ikdsim.io.folders import atomic_folder
 from ikdsim.io.tables import write_csv, write_json
+from ikdsim.model import columns
 from ikdsim.model.results import Result
 from ikdsim.scenario.loader import dump_yaml, scenario_to_data
 
-DAILY_LEAD = ["activated", "activated_share", "intents_new", "activations", "waiting", "gave_up"]
+DAILY_LEAD = list(columns.LEAD)
 
 
 def daily_columns(result: Result) -> list[str]:

@@ -1,6 +1,7 @@
-"""The simulation model: segments, demand, services, service points, outreach, engine."""
+"""The simulation model: segments, demand, services, campaigns, channels, queues, engine."""
 
-from ikdsim.model.engine import PHASES, simulate
+from ikdsim.model.component import PHASES
+from ikdsim.model.engine import simulate
 from ikdsim.model.results import Result
 
 __all__ = ["PHASES", "Result", "simulate"]

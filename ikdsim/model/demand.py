@@ -11,35 +11,51 @@ campaigns in proportion to ln(multiplier).
 
 from __future__ import annotations
 
-import numpy as np
+from collections.abc import Generator
 
-from ikdsim.model.calendar import Calendar
-from ikdsim.model.rng import Streams
+import numpy as np
+import simpy
+
+from ikdsim.model import columns, words
+from ikdsim.model.campaigns import CampaignDrive
+from ikdsim.model.component import Component, Context
 from ikdsim.model.services import ServiceTimeline
-from ikdsim.model.state import State
 from ikdsim.scenario.schema import Scenario
 
 
-def cause_names(scenario: Scenario) -> list[str]:
-    return (
-        ["base", "word_of_mouth"]
-        + [f"service_{s.name}" for s in scenario.services]
-        + [f"campaign_{c.name}" for c in scenario.campaigns]
-    )
+class Demand(Component):
+    """Eligible people who do not yet intend to activate decide to, each day (the `demand` phase).
 
+    The hazard's service and campaign terms change only on dated events (go-live, ramp days,
+    requirement, campaign start and end): a SimPy process waits for them and recomputes the
+    terms then; word of mouth changes every day with the activated share. Decisions join the
+    queues the same day. Causes: `base`, `word_of_mouth`, and each service's and campaign's.
+    """
 
-class Demand:
-    def __init__(
-        self,
-        scenario: Scenario,
-        state: State,
-        services: list[ServiceTimeline],
-        calendar: Calendar,
-        streams: Streams,
-    ) -> None:
-        seg = state.segments
-        self.state = state
+    kind = "demand"
+    phase = "demand"
+
+    def __init__(self, scenario: Scenario, services: list[ServiceTimeline], campaigns: list[CampaignDrive]) -> None:
+        super().__init__("demand", scenario)
         self.services = services
+        self.campaigns = campaigns
+
+    def causes(self) -> list[str]:
+        return ["base", "word_of_mouth"]
+
+    def describe(self) -> list[tuple[str, str]]:
+        a = self.scenario.adoption
+        patience = ("never give up" if a.patience_days is None
+                    else f"give up after {a.patience_days:g} days on average")
+        return [("Behaviour", f"Without any service benefit, {words.pct(a.base_rate, 2)} of those who can adopt "
+                 f"decide to each year; word of mouth adds {a.word_of_mouth:g} per year times the activated share "
+                 f"({a.word_of_mouth_scope}); people queueing {patience}.")]
+
+    def bind(self, ctx: Context) -> None:
+        scenario, state, streams = self.scenario, ctx.state, ctx.streams
+        seg = state.segments
+        self.ctx = ctx
+        self.state = state
         self.decisions = streams("demand.decide")
         # The cause split draws from its own stream, so that it cannot shift the decisions.
         self.split = streams("demand.causes")
@@ -49,21 +65,18 @@ class Demand:
         self.wom_by_district = adoption.word_of_mouth_scope == "district"
         self.uses = seg.uses.astype(float)
         self.propensity = seg.propensity
-        # Campaign c reaches segment i on day t: a (C, N) reach mask and (C, T) activity mask.
-        self.campaign_log = np.array([np.log(c.multiplier) for c in scenario.campaigns])
+        # Campaign c reaches segment i: a (C, N) reach mask.
+        self.campaign_log = np.array([np.log(c.spec.multiplier) for c in self.campaigns])
         d_index = {d: i for i, d in enumerate(seg.districts)}
         g_index = {g: i for i, g in enumerate(seg.groups)}
-        self.campaign_reach = np.zeros((len(scenario.campaigns), len(seg)), dtype=bool)
-        self.campaign_active = np.zeros((len(scenario.campaigns), calendar.days), dtype=bool)
-        for c, camp in enumerate(scenario.campaigns):
-            ds = [d_index[d] for d in scenario.resolve_districts(camp.districts)]
-            gs = [g_index[g] for g in scenario.resolve_groups(camp.groups)]
+        self.campaign_reach = np.zeros((len(self.campaigns), len(seg)), dtype=bool)
+        for c, camp in enumerate(self.campaigns):
+            ds = [d_index[d] for d in scenario.resolve_districts(camp.spec.districts)]
+            gs = [g_index[g] for g in scenario.resolve_groups(camp.spec.groups)]
             self.campaign_reach[c] = np.isin(seg.district, ds) & np.isin(seg.group, gs)
-            lo = max(0, calendar.day_of(camp.start))
-            hi = min(calendar.days - 1, calendar.day_of(camp.end))
-            if lo <= hi:
-                self.campaign_active[c, lo : hi + 1] = True
-        self.n_causes = 2 + len(services) + len(scenario.campaigns)
+        self.n_causes = 2 + len(self.services) + len(self.campaigns)
+        self.cause_columns = [columns.intents(c) for part in (self, *self.services, *self.campaigns)
+                              for c in part.causes()]
         # Segments whose cause shares are always equal (same services used, same campaigns, same
         # district when word of mouth is local) form a profile; the class multiplier cancels out.
         # Summing decisions per profile before the multinomial split is exact and keeps its cost
@@ -77,6 +90,26 @@ class Demand:
         self._campaign_cache: dict[tuple[int, ...], tuple[np.ndarray, np.ndarray]] = {}
         self._service_hazard: dict[tuple[float, ...], np.ndarray] = {}
         self._shares_cache: dict[tuple[tuple[float, ...], tuple[int, ...]], np.ndarray] = {}
+        self._refresh(0)
+        ctx.env.process(self._on_changes(ctx))
+
+    def _on_changes(self, ctx: Context) -> Generator[simpy.Event, object, None]:
+        """React to every dated change: recompute the service and campaign terms."""
+        while True:
+            assert ctx.policy is not None
+            yield ctx.policy
+            self._refresh(int(ctx.env.now))
+
+    def _refresh(self, day: int) -> None:
+        self.rates = tuple(s.rate(day) for s in self.services)
+        service = self._service_hazard.get(self.rates)
+        if service is None:  # a ramp may come back to an earlier set of rates: keep them all
+            service = self._service_hazard[self.rates] = (
+                self.uses @ np.array(self.rates) if self.rates else np.zeros(len(self.uses))
+            ) + self.base
+        self.service = service
+        self.active = tuple(c for c, camp in enumerate(self.campaigns) if camp.active(day))
+        self.factor, self.weights = self._campaign_factor(self.active)
 
     def _campaign_factor(self, active: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
         """Per-segment M × class multiplier, and each campaign's share of ln M, for today.
@@ -123,6 +156,15 @@ class Demand:
             self._shares_cache[key] = shares
         return shares
 
+    def step(self, day: int, ctx: Context) -> None:
+        decided, causes = self.decide(day)
+        n = int(decided.sum())
+        ctx.count("intents_new", n)
+        for column, count in zip(self.cause_columns, causes.tolist(), strict=True):
+            ctx.count(column, count)
+        if n:
+            ctx.queues.route(day, decided, self.state.segments.district)
+
     def decide(self, day: int) -> tuple[np.ndarray, np.ndarray]:
         """Draw today's decisions: (per-segment counts, per-cause totals)."""
         state = self.state
@@ -132,20 +174,12 @@ class Demand:
             wom: np.ndarray | float = self.wom * share[seg.district]
         else:
             wom = self.wom * state.activated_total() / state.total
-        rates = tuple(s.rate(day) for s in self.services)
-        service = self._service_hazard.get(rates)
-        if service is None:  # rates change only on integration, ramp and requirement days
-            service = self._service_hazard[rates] = (
-                self.uses @ np.array(rates) if rates else np.zeros(len(seg))
-            ) + self.base
-        active = tuple(int(c) for c in np.flatnonzero(self.campaign_active[:, day]))
-        factor, weights = self._campaign_factor(active)
-        hazard = (service + wom) * factor
+        hazard = (self.service + wom) * self.factor
         decided = self.decisions.on(day).binomial(state.not_intending, -np.expm1(hazard * (-1.0 / 365.0)))
         state.not_intending -= decided
         causes = np.zeros(self.n_causes, dtype=np.int64)
         if decided.any():
             per_profile = np.bincount(self.profile, weights=decided, minlength=len(self.profile_rep)).astype(np.int64)
-            shares = self._cause_shares(wom, rates, active, factor, weights)
+            shares = self._cause_shares(wom, self.rates, self.active, self.factor, self.weights)
             causes = self.split.on(day).multinomial(per_profile, shares).sum(axis=0)
         return decided, causes

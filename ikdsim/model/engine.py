@@ -1,160 +1,128 @@
-"""The simulation: components wired into a SimPy environment, and `simulate`.
+"""The simulation: components bound to one SimPy environment, and `simulate`.
 
-Time is in days; day d covers [d, d+1). Within a day, components act in this fixed order (the
-fractional time of each phase makes SimPy order them; ties within a phase go by creation order,
-which is the order of the scenario file):
+Time is in days; day d covers [d, d+1). `Model.plan()` prints the order of a day:
 
-1. services        integration and requirement dates take effect
-2. demand          not-intending eligible people decide; decisions join a queue the same day
-3. outreach        each team on duty makes one visit (queue members first, then on the spot)
-4. service_points  each open point serves up to its capacity, first come first served
-5. give_up         people still waiting leave with the daily patience probability
-6. record          the day's figures are written to the daily table
+1. changes   dated policy changes take effect (SimPy events: go-live, ramp, requirement,
+             campaign start/end, point opening/closing, team deployment); demand reacts
+2. demand    not-intending eligible people decide; decisions join a queue the same day
+3. visits    each outreach team on duty makes one visit (queue members first, then on the spot)
+4. counters  each open point serves up to its capacity, first come first served
+5. give_up   people still waiting leave with the daily patience probability
+6. record    the day's figures are written to the daily table
+
+Steps 2-6 are one SimPy process stepping every day; within a phase, components act in the order
+of `assembly.components` (the order of the scenario file).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
+from collections.abc import Generator
 
 import numpy as np
 import simpy
 
+from ikdsim.model import columns
+from ikdsim.model.assembly import cause_names, channel_names, components
 from ikdsim.model.calendar import Calendar
-from ikdsim.model.demand import Demand, cause_names
-from ikdsim.model.outreach import Programme
+from ikdsim.model.component import PHASES, Change, Component, Context, phase_time
 from ikdsim.model.population import build_segments
+from ikdsim.model.queues import QueueNetwork
 from ikdsim.model.results import Result
 from ikdsim.model.rng import Streams
-from ikdsim.model.service_points import Point, Router, WaitLog
-from ikdsim.model.services import ServiceTimeline
 from ikdsim.model.state import State
 from ikdsim.model.summary import summarise
 from ikdsim.scenario.schema import Scenario
 
-PHASES = ("services", "demand", "outreach", "service_points", "give_up", "record")
-
-
-def phase_time(day: int, phase: str) -> float:
-    return day + PHASES.index(phase) / len(PHASES)
+__all__ = ["PHASES", "Model", "simulate"]
 
 
 class Model:
+    """One run of one scenario: its components, their shared state, and the daily table."""
+
     def __init__(self, scenario: Scenario, seed: int, replicate: int = 0, check: bool = False) -> None:
         self.scenario = scenario
         self.check = check
         self.calendar = Calendar(scenario)
         self.segments = build_segments(scenario)
         self.state = State(self.segments)
-        streams = Streams(seed, replicate)
-        self.streams = streams
+        self.queues = QueueNetwork(scenario, self.calendar.days)
+        self.parts: list[Component] = [*components(scenario), self.queues]
+        self.channels = channel_names(self.parts)
+        self.causes = cause_names(self.parts)
+        self.columns = [c for c in columns.LEAD if c != "activated_share"]  # the share is derived
+        self.columns += [columns.activations(c) for c in self.channels] + [columns.intents(c) for c in self.causes]
         self.env = simpy.Environment()
-        self.services = [ServiceTimeline(s, self.calendar) for s in scenario.services]
-        self.demand = Demand(scenario, self.state, self.services, self.calendar, streams)
-        self.waits = WaitLog(self.calendar.days)
-        self.points = [
-            Point(p, scenario, self.state, self.calendar, streams, self.waits)
-            for p in scenario.channels.service_points
-        ]
-        self.programmes = [
-            Programme(o, scenario, self.state, self.calendar, self.points,
-                      [streams(f"outreach.{o.name}.team{k}") for k in range(o.teams)])
-            for o in scenario.channels.outreach
-        ]
-        district_segs = [np.flatnonzero(self.segments.district == d) for d in range(len(self.segments.districts))]
-        self.router = Router(self.points, district_segs, streams("routing"))
-        self._init_table()
+        self.ctx = Context(scenario, self.calendar, self.segments, self.state, Streams(seed, replicate), self.env,
+                           self.queues, dict.fromkeys(self.columns, 0), self.env.event())
 
-    # -- the daily table -------------------------------------------------------------------
+    def plan(self) -> str:
+        """The order of a day and the dated changes, in words."""
+        lines = ["Each day:"]
+        for k, phase in enumerate(PHASES, start=1):
+            if phase == "changes":
+                lines.append(f"{k}. changes    dated policy changes below take effect (events)")
+            elif phase == "record":
+                lines.append(f"{k}. record     the day's figures are written to the daily table")
+            for part in self.parts:
+                if part.phase == phase:
+                    label = part.name if part.kind in ("", part.name) else f"{part.kind} {part.name}"
+                    lines.append(f"{k}. {phase:<10} {label}: {part.plan()}")
+        lines.append("Dated changes:")
+        for change in self._changes():
+            lines.append(f"  {self.calendar.dates[change.day].isoformat()}  {change.what}")
+        return "\n".join(lines)
 
-    def _init_table(self) -> None:
-        days = self.calendar.days
-        self.channels = [p.name for p in self.points] + [o.name for o in self.programmes]
-        self.causes = cause_names(self.scenario) + [f"outreach_{o.name}" for o in self.programmes]
-        columns = ["activated", "intents_new", "activations", "waiting", "gave_up"]
-        columns += [f"activations_{c}" for c in self.channels] + [f"intents_{c}" for c in self.causes]
-        self.table = {c: np.zeros(days, dtype=np.int64) for c in columns}
-        self.cause_columns = [f"intents_{c}" for c in self.causes]
-        self.district_activated = np.zeros((days, len(self.segments.districts)), dtype=np.int64)
-        self.today = {c: 0 for c in columns}
-
-    # -- processes -------------------------------------------------------------------------
-
-    def _on_days(
-        self, days: list[int], phase: str, action: Callable[[int], None]
-    ) -> Generator[simpy.Event, None, None]:
-        for day in days:
-            yield self.env.timeout(phase_time(day, phase) - self.env.now)
-            action(day)
-
-    def _demand(self, day: int) -> None:
-        decided, causes = self.demand.decide(day)
-        n = int(decided.sum())
-        self.today["intents_new"] += n
-        for column, count in zip(self.cause_columns, causes.tolist(), strict=False):
-            self.today[column] += count
-        if n:
-            self.router.route(day, decided, self.segments.district)
-
-    def _team_action(self, programme: Programme, team: int) -> Callable[[int], None]:
-        channel, cause = f"activations_{programme.name}", f"intents_outreach_{programme.name}"
-
-        def act(day: int) -> None:
-            from_queue, converted = programme.teams[team].visit(day)
-            self.today[channel] += from_queue + converted
-            self.today["activations"] += from_queue + converted
-            self.today[cause] += converted
-            self.today["intents_new"] += converted
-        return act
-
-    def _point_action(self, point: Point) -> Callable[[int], None]:
-        channel = f"activations_{point.name}"
-
-        def act(day: int) -> None:
-            served = point.serve(day)
-            self.today[channel] += served
-            self.today["activations"] += served
-        return act
-
-    def _give_up(self, day: int) -> None:
-        self.today["gave_up"] += sum(p.give_up(day) for p in self.points)
-
-    def _record(self, day: int) -> None:
-        state = self.state
-        self.today["activated"] = state.activated_total()
-        self.today["waiting"] = sum(p.queue_length for p in self.points)
-        for column, value in self.today.items():
-            self.table[column][day] = value
-        self.today = dict.fromkeys(self.today, 0)
-        self.district_activated[day] = state.activated_by_district()
-        if self.check:
-            self.check_invariants()
+    def _changes(self) -> list[Change]:
+        return sorted((c for part in self.parts for c in part.changes(self.calendar)), key=lambda c: c.day)
 
     def check_invariants(self) -> None:
         state = self.state
         waiting = np.zeros(len(self.segments), dtype=np.int64)
-        for p in self.points:
-            waiting[p.segs] += p.waiting
-            assert p.cohort.sum() == p.queue_length == p.waiting.sum(), f"queue of {p.name} out of step"
+        for q in self.queues.queues:
+            waiting[q.segs] += q.waiting
+            assert q.cohort.sum() == q.queue_length == q.waiting.sum(), f"queue of {q.name} out of step"
         stocks = {"not intending": state.not_intending, "waiting": waiting, "activated": state.activated}
         for name, counts in stocks.items():
             assert (counts >= 0).all(), f"negative {name} count"
         balance = state.not_eligible + state.not_intending + waiting + state.activated
         assert (balance == self.segments.size).all(), "people were created or lost"
 
-    def run(self) -> None:
+    def _announce(self, changes: list[Change]) -> Generator[simpy.Event, None, None]:
+        for change in changes:
+            yield self.env.timeout(phase_time(change.day, "changes") - self.env.now)
+            self.ctx.announce(change)
+
+    def _days(self, table: dict[str, np.ndarray]) -> Generator[simpy.Event, None, None]:
+        ctx, state = self.ctx, self.state
+        steps = [part for phase in PHASES for part in self.parts if part.phase == phase]
+        for day in range(self.calendar.days):
+            yield self.env.timeout(phase_time(day, "demand") - self.env.now)
+            for part in steps:
+                if part.works_on(day):
+                    part.step(day, ctx)
+            today = ctx.today
+            today["activated"] = state.activated_total()
+            today["waiting"] = self.queues.waiting
+            for column, value in today.items():
+                table[column][day] = value
+            ctx.today = dict.fromkeys(today, 0)
+            self.district_activated[day] = state.activated_by_district()
+            if self.check:
+                self.check_invariants()
+
+    def run(self) -> dict[str, np.ndarray]:
         days = self.calendar.days
-        every_day = list(range(days))
-        for timeline in self.services:
-            self.env.process(timeline.process(self.env, PHASES.index("services") / len(PHASES)))
-        self.env.process(self._on_days(every_day, "demand", self._demand))
-        for programme in self.programmes:
-            for k in range(len(programme.teams)):
-                self.env.process(self._on_days(programme.days, "outreach", self._team_action(programme, k)))
-        for point in self.points:
-            self.env.process(self._on_days(point.open_days, "service_points", self._point_action(point)))
-        self.env.process(self._on_days(every_day, "give_up", self._give_up))
-        self.env.process(self._on_days(every_day, "record", self._record))
+        for part in self.parts:
+            part.bind(self.ctx)
+        self.queues.start(self.ctx)
+        for part in self.parts:
+            if changes := part.changes(self.calendar):
+                self.env.process(self._announce(changes))
+        table = {c: np.zeros(days, dtype=np.int64) for c in self.columns}
+        self.district_activated = np.zeros((days, len(self.segments.districts)), dtype=np.int64)
+        self.env.process(self._days(table))
         self.env.run(until=days)
+        return table
 
 
 def simulate(scenario: Scenario, seed: int | None = None, replicate: int = 0, check: bool = False) -> Result:
@@ -168,10 +136,10 @@ def simulate(scenario: Scenario, seed: int | None = None, replicate: int = 0, ch
     """
     seed = scenario.seed if seed is None else seed
     model = Model(scenario, seed, replicate, check=check)
-    model.run()
+    table = model.run()
     daily: dict[str, np.ndarray] = {}
     total = model.state.total
-    for column, values in model.table.items():
+    for column, values in table.items():
         daily[column] = values
         if column == "activated":
             daily["activated_share"] = values / total
@@ -184,8 +152,8 @@ def simulate(scenario: Scenario, seed: int | None = None, replicate: int = 0, ch
         districts=list(model.segments.districts),
         district_activated=model.district_activated,
         district_size=model.state.district_size.astype(np.int64),
-        wait_histogram=model.waits.counts,
+        wait_histogram=model.queues.waits.counts,
         segments=len(model.segments),
     )
-    result.summary = summarise(result, model.channels, model.causes, model.waits)
+    result.summary = summarise(result, model.channels, model.causes, model.queues.waits)
     return result

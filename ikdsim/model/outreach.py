@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from ikdsim.model import columns, words
 from ikdsim.model.calendar import Calendar
+from ikdsim.model.component import Change, Component, Context, Counterfactual, channel_kind
+from ikdsim.model.queues import Queue
 from ikdsim.model.rng import Stream, draw_without_replacement
-from ikdsim.model.service_points import Point
 from ikdsim.model.state import State
 from ikdsim.scenario.schema import Outreach, Scenario
 
@@ -25,19 +27,18 @@ class Team:
         self.index = index
         self.stream = stream
 
-    def visit(self, day: int) -> tuple[int, int]:
+    def visit(self, day: int, state: State, serving: list[list[Queue]]) -> tuple[int, int]:
         """Make today's visit. Returns (activated from queues, converted on the spot)."""
         prog = self.programme
-        state = prog.state
         rng = self.stream.on(day)
-        district, venue = prog.next_visit(self.index)
+        district, venue = prog.next_visit(state, serving)
         segs = prog.targets[(district, venue)]
         if len(segs) == 0:
             return 0, 0
         spec = prog.spec.venues[venue]
         idle = state.not_intending[segs]
-        points = prog.serving[district]
-        holdings = [p.holdings(segs) for p in points]
+        queues = serving[district]
+        holdings = [q.holdings(segs) for q in queues]
         waiting = np.sum(holdings, axis=0) if holdings else np.zeros_like(idle)
         present = draw_without_replacement(np.concatenate([idle, waiting]), spec.reach, rng)
         idle_present, waiting_present = present[: len(segs)], present[len(segs) :]
@@ -45,52 +46,111 @@ class Team:
         capacity = prog.spec.capacity_per_event
         from_queue = draw_without_replacement(waiting_present, capacity, rng)
         if from_queue.any():
-            self._take_from_queues(day, segs, from_queue, points, holdings, waiting, rng)
+            self._take_from_queues(day, segs, from_queue, queues, holdings, waiting, rng)
         converted = rng.binomial(idle_present, prog.spec.on_site_conversion)
         converted = draw_without_replacement(converted, capacity - int(from_queue.sum()), rng)
         state.not_intending[segs] -= converted
         state.activated[segs] += from_queue + converted
         return int(from_queue.sum()), int(converted.sum())
 
-    def _take_from_queues(self, day: int, segs: np.ndarray, people: np.ndarray, points: list[Point],
+    def _take_from_queues(self, day: int, segs: np.ndarray, people: np.ndarray, queues: list[Queue],
                           holdings: list[np.ndarray], waiting: np.ndarray, rng: np.random.Generator) -> None:
-        # Split each segment's people among the points holding them, uniformly at random.
+        # Split each segment's people among the queues holding them, uniformly at random.
         remaining_people = people.copy()
         remaining_held = waiting
-        for point, held in zip(points, holdings, strict=True):
+        for queue, held in zip(queues, holdings, strict=True):
             others = remaining_held - held
             take = rng.hypergeometric(held, others, remaining_people)
-            point.remove(day, segs, take)
+            queue.remove(day, segs, take)
             remaining_people -= take
             remaining_held = others
 
-class Programme:
-    """An outreach programme: its teams, working days and the policy that picks visits."""
 
-    def __init__(self, spec: Outreach, scenario: Scenario, state: State, calendar: Calendar,
-                 points: list[Point], streams: list[Stream]) -> None:
-        seg = state.segments
+@channel_kind(Outreach)
+class Programme(Component):
+    """An outreach programme: its teams, working days and the policy that picks visits.
+
+    On each working day (its weekdays, not holidays, between `start` and `end`) every team makes
+    one visit, in team order; the programme adds the channel `<name>` and the cause
+    `outreach_<name>` (people who decided on the spot).
+    """
+
+    kind = "outreach programme"
+    phase = "visits"
+
+    def __init__(self, spec: Outreach, scenario: Scenario) -> None:
+        super().__init__(spec.name, scenario)
         self.spec = spec
-        self.name = spec.name
-        self.state = state
-        self.points = points
-        self.serving = {d: [p for p in points if d in p.district_ids] for d in range(len(seg.districts))}
-        self.districts = [seg.districts.index(d) for d in scenario.resolve_districts(spec.districts)]
         self.venues = list(spec.venues)
+        self._visits = 0
+        self._credit = dict.fromkeys(self.venues, 0.0)
+        self._venue = self.venues[0]
+
+    def channels(self) -> list[str]:
+        return [self.name]
+
+    def causes(self) -> list[str]:
+        return [columns.outreach_cause(self.name)]
+
+    def working_days(self, calendar: Calendar) -> list[int]:
+        return calendar.working_days(self.spec.days, self.spec.start, self.spec.end)
+
+    def changes(self, calendar: Calendar) -> list[Change]:
+        out = []
+        if self.spec.start is not None and 0 < (day := calendar.day_of(self.spec.start)) < calendar.days:
+            out.append(Change(day, f"{self.name}: {self.spec.teams} team(s) deployed"))
+        if self.spec.end is not None and 0 <= (day := calendar.day_of(self.spec.end)) < calendar.days - 1:
+            out.append(Change(day + 1, f"{self.name}: teams withdrawn"))
+        return out
+
+    def describe(self) -> list[tuple[str, str]]:
+        o = self.spec
+        venues = "; ".join(
+            f"{v} (reach {venue.reach}, {words.where(venue.groups, 'group')})" for v, venue in o.venues.items()
+        )
+        return [(f"Outreach: {o.name}", f"{o.teams} team(s) on {', '.join(o.days)}, up to {o.capacity_per_event} "
+                 f"activations per visit, {words.pct(o.on_site_conversion, 0)} of those present activate on the "
+                 f"spot; policy {o.policy}; venues: {venues}.")]
+
+    def levers(self) -> list[Counterfactual]:
+        o, levers = self.spec, []
+        if o.teams > 0:
+            levers.append(Counterfactual(f"{o.name} outreach ({o.teams} teams)", "outreach", (f"{self.path}.teams=0",)))
+        if o.teams > 1:
+            # The last team's worth: what a planner weighs when cutting or adding one.
+            levers.append(Counterfactual(f"{o.name}: one team of {o.teams}", "outreach_team",
+                                         (f"{self.path}.teams={o.teams - 1}",)))
+        return levers
+
+    def bind(self, ctx: Context) -> None:
+        seg, scenario, spec = ctx.segments, self.scenario, self.spec
+        self.districts = [seg.districts.index(d) for d in scenario.resolve_districts(spec.districts)]
         self.targets: dict[tuple[int, str], np.ndarray] = {}
         for d in self.districts:
             for v, venue in spec.venues.items():
                 gs = [seg.groups.index(g) for g in scenario.resolve_groups(venue.groups)]
                 self.targets[(d, v)] = np.flatnonzero((seg.district == d) & np.isin(seg.group, gs))
-        self.days = calendar.working_days(spec.days, spec.start, spec.end)
-        self.teams = [Team(self, k, stream) for k, stream in enumerate(streams)]
-        self._visits = 0
-        self._credit = dict.fromkeys(self.venues, 0.0)
-        self._venue = self.venues[0]
+        self._working = np.zeros(ctx.calendar.days, dtype=bool)
+        self._working[self.working_days(ctx.calendar)] = True
+        self.teams = [Team(self, k, ctx.streams(f"outreach.{spec.name}.team{k}")) for k in range(spec.teams)]
+        self._channel = columns.activations(self.name)
+        self._cause = columns.intents(columns.outreach_cause(self.name))
 
-    def next_visit(self, team: int) -> tuple[int, str]:
+    def works_on(self, day: int) -> bool:
+        return bool(self._working[day])
+
+    def step(self, day: int, ctx: Context) -> None:
+        serving = ctx.queues.serving
+        for team in self.teams:
+            from_queue, converted = team.visit(day, ctx.state, serving)
+            ctx.count(self._channel, from_queue + converted)
+            ctx.count("activations", from_queue + converted)
+            ctx.count(self._cause, converted)
+            ctx.count("intents_new", converted)
+
+    def next_visit(self, state: State, serving: list[list[Queue]]) -> tuple[int, str]:
         if self.spec.policy == "largest_gap":
-            return self._largest_gap()
+            return self._largest_gap(state, serving)
         # Rotation: districts in turn; after each full round, the next venue kind by smooth
         # weighted round robin, so venue weights set how often each kind comes up.
         n = len(self.districts)
@@ -111,14 +171,14 @@ class Programme:
         self._credit[best] -= total
         return best
 
-    def _largest_gap(self) -> tuple[int, str]:
+    def _largest_gap(self, state: State, serving: list[list[Queue]]) -> tuple[int, str]:
         # The district furthest behind (lowest activated share), then the venue kind there with
         # the largest weighted pool of people not yet activated.
-        state = self.state
         share = state.activated_by_district() / np.maximum(state.district_size, 1)
         district = min(self.districts, key=lambda d: share[d])
+
         def pool(v: str) -> float:
             segs = self.targets[(district, v)]
-            idle = state.not_intending[segs].sum() + sum(p.holdings(segs).sum() for p in self.serving[district])
+            idle = state.not_intending[segs].sum() + sum(q.holdings(segs).sum() for q in serving[district])
             return float(idle) * self.spec.venues[v].weight
         return district, max(self.venues, key=pool)

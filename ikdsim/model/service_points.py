@@ -1,258 +1,98 @@
-"""Service points: walk-in activation with a daily capacity, a FIFO queue, and giving up.
-
-A point's queue holds, per segment of its catchment, how many people wait, and per day of
-joining (cohort), how many joined then and still wait. Service is first come first served by
-cohort; within the served cohorts, which segments they belong to is drawn uniformly from the
-queue (the queue is assumed well mixed across segments). This keeps the cost proportional to
-segments + cohorts instead of their product.
-"""
+"""Service points: walk-in activation with a daily capacity, a FIFO queue and giving up."""
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
+from ikdsim.model import columns, words
 from ikdsim.model.calendar import Calendar
-from ikdsim.model.rng import Stream, Streams, draw_without_replacement
-from ikdsim.model.state import State
+from ikdsim.model.component import Change, Component, Context, Counterfactual, channel_kind, day_before
+from ikdsim.model.queues import Queue
 from ikdsim.scenario.schema import Scenario, ServicePoint
 
 
-class WaitLog:
-    """Histogram of waiting days of every activation that went through a queue."""
+@channel_kind(ServicePoint)
+class ServicePointChannel(Component):
+    """A walk-in point (office, kecamatan/kelurahan counter) serving its catchment's queue.
 
-    def __init__(self, days: int) -> None:
-        self.counts = np.zeros(days + 1, dtype=np.int64)
+    On each open day (its weekdays, not holidays, between `opens` and `closes`) it serves up to
+    its capacity from its queue, first come first served. The router sends new decisions of its
+    districts to it when its expected wait is the shortest; it takes nobody after closing.
+    """
 
-    def add_cohorts(self, day: int, first: int, people: np.ndarray) -> None:
-        """Record `people[i]`, who joined on day `first + i` and leave a queue on `day`."""
-        # Cohort i waited day - first - i days: the cohorts map onto a contiguous, reversed slice.
-        self.counts[day - first - len(people) + 1 : day - first + 1] += people[::-1]
+    kind = "service point"
+    phase = "counters"
 
-    def mean(self) -> float | None:
-        total = self.counts.sum()
-        return None if total == 0 else float((self.counts * np.arange(len(self.counts))).sum() / total)
-
-    def quantile(self, q: float) -> int | None:
-        total = int(self.counts.sum())
-        if total == 0:
-            return None
-        return int(np.searchsorted(np.cumsum(self.counts), math.ceil(q * total)))
-
-
-class Point:
-    def __init__(
-        self,
-        spec: ServicePoint,
-        scenario: Scenario,
-        state: State,
-        calendar: Calendar,
-        streams: Streams,
-        waits: WaitLog,
-    ) -> None:
-        seg = state.segments
+    def __init__(self, spec: ServicePoint, scenario: Scenario) -> None:
+        super().__init__(spec.name, scenario)
         self.spec = spec
-        self.name = spec.name
-        self.state = state
-        # One stream per decision: who is served, who gives up, whose place a team takes.
-        self.serve_rng = streams(f"point.{spec.name}.serve")
-        self.give_up_rng = streams(f"point.{spec.name}.give_up")
-        self.remove_rng = streams(f"point.{spec.name}.remove")
-        self.waits = waits
-        self.capacity = spec.capacity
-        self.district_ids = [seg.districts.index(d) for d in scenario.point_districts(spec)]
-        self.segs = np.flatnonzero(np.isin(seg.district, self.district_ids))
-        self.position = np.full(len(seg), -1, dtype=np.int64)
-        self.position[self.segs] = np.arange(len(self.segs))
-        self.waiting = np.zeros(len(self.segs), dtype=np.int64)
-        self.queued = 0  # == waiting.sum(), kept as a number because routing asks for it often
-        # People still waiting by the day they joined; cohorts [head, last] may be non-empty.
-        self.cohort = np.zeros(calendar.days, dtype=np.int64)
-        self.head = 0
-        self.last = -1
-        self.open_days = calendar.working_days(spec.open_weekdays, spec.opens, spec.closes)
-        open_share = len(set(spec.open_weekdays)) / 7.0
-        self.mean_daily_capacity = self.capacity * open_share
-        self.opens_day = 0 if spec.opens is None else calendar.day_of(spec.opens)
-        self.closes_day = None if spec.closes is None else calendar.day_of(spec.closes)
-        patience = scenario.adoption.patience_days
-        self.give_up_p = 0.0 if patience is None else -math.expm1(-1.0 / patience)
+        self._queue: Queue | None = None
+        self._open: np.ndarray = np.zeros(0, dtype=bool)
 
-    # -- queue bookkeeping -----------------------------------------------------------------
+    def channels(self) -> list[str]:
+        return [self.name]
 
-    @property
-    def queue_length(self) -> int:
-        return self.queued
+    def open_days(self, calendar: Calendar) -> list[int]:
+        return calendar.working_days(self.spec.open_weekdays, self.spec.opens, self.spec.closes)
 
-    def accepts(self, day: int) -> bool:
-        return self.closes_day is None or day <= self.closes_day
+    def capacity(self, calendar: Calendar) -> np.ndarray:
+        capacity = np.zeros(calendar.days)
+        capacity[self.open_days(calendar)] = self.spec.capacity
+        return capacity
 
-    def expected_wait(self, day: int) -> float:
-        """Days until a newcomer would be served: days until opening plus queue / capacity."""
-        if self.mean_daily_capacity <= 0:
-            return math.inf
-        return max(0, self.opens_day - day) + self.queued / self.mean_daily_capacity
+    def changes(self, calendar: Calendar) -> list[Change]:
+        out = []
+        if self.spec.opens is not None and 0 < (day := calendar.day_of(self.spec.opens)) < calendar.days:
+            out.append(Change(day, f"{self.name} opens"))
+        if self.spec.closes is not None and 0 <= (day := calendar.day_of(self.spec.closes)) < calendar.days - 1:
+            out.append(Change(day + 1, f"{self.name} closed"))
+        return out
 
-    def join(self, day: int, local: np.ndarray, people: np.ndarray, total: int) -> None:
-        """Add `total` people, `people[i]` of them from the segment at queue position `local[i]`."""
-        self.waiting[local] += people  # positions are distinct: plain fancy-index add
-        self.queued += total
-        self.cohort[day] += total
-        self.last = day
+    def describe(self) -> list[tuple[str, str]]:
+        p = self.spec
+        when = "" if p.opens is None else f" from {words.date(p.opens)}"
+        if p.closes is not None:
+            when += f" until {words.date(p.closes)}"
+        how = (f"{p.daily_capacity:,} a day" if p.daily_capacity is not None
+               else f"{p.counters} counter(s) × {p.hours_per_day:g} h at {p.minutes_per_activation:g} min each = "
+                    f"{p.capacity:,} a day")
+        return [(f"Service point: {p.name}", f"Walk-in activation{when}, {how}, open {', '.join(p.open_weekdays)}; "
+                 f"serves {words.where(p.districts, 'district')}.")]
 
-    def _window(self) -> np.ndarray:
-        return self.cohort[self.head : self.last + 1]
+    def levers(self) -> list[Counterfactual]:
+        p, start, by = self.spec, self.scenario.horizon.start, self.scenario.target.by
+        if p.capacity > 0 and (p.opens is None or p.opens <= by) and (p.closes is None or p.closes >= start):
+            # Closed from the day before the horizon; its districts may then have no point left.
+            return [Counterfactual(f"{p.name} service point", "service_point",
+                                   (f"{self.path}.closes={day_before(start)}",))]
+        return []
 
-    def _advance_head(self) -> None:
-        nonzero = np.flatnonzero(self._window())
-        self.head = self.head + int(nonzero[0]) if len(nonzero) else self.last + 1
+    def bind(self, ctx: Context) -> None:
+        p, calendar = self.spec, ctx.calendar
+        seg = ctx.segments
+        self._open = np.zeros(calendar.days, dtype=bool)
+        self._open[self.open_days(calendar)] = True
+        self._queue = Queue(
+            self.name,
+            f"point.{p.name}",
+            [seg.districts.index(d) for d in self.scenario.point_districts(p)],
+            p.capacity,
+            p.capacity * (len(set(p.open_weekdays)) / 7.0),  # this rounding, as before
+            0 if p.opens is None else calendar.day_of(p.opens),
+            None if p.closes is None else calendar.day_of(p.closes),
+            ctx,
+        )
+        ctx.queues.add(self._queue)
+        self._column = columns.activations(self.name)
 
-    def _log_waits(self, day: int, taken: np.ndarray) -> None:
-        self.waits.add_cohorts(day, self.head, taken)
+    def queue(self) -> Queue | None:
+        return self._queue
 
-    def _take_cohorts_fifo(self, day: int, people: int) -> None:
-        window = self._window()
-        if self.queued == 0:  # the whole queue was served: no search needed
-            self._log_waits(day, window)
-            window[:] = 0
-            self.head = self.last + 1
-            return
-        last = int(np.searchsorted(np.cumsum(window), people))  # the cohort where service stops
-        taken = window[: last + 1].copy()
-        taken[last] -= int(taken.sum()) - people
-        self._log_waits(day, taken)
-        window[: last + 1] -= taken
-        self.head += last if window[last] else last + 1
+    def works_on(self, day: int) -> bool:
+        return bool(self._open[day])
 
-    def _take_cohorts_random(self, day: int, people: int, rng: np.random.Generator, served: bool) -> None:
-        """Remove `people` uniformly across cohorts, logging their waits if they were served."""
-        window = self._window()
-        taken = draw_without_replacement(window, people, rng)
-        if served:
-            self._log_waits(day, taken)
-        window -= taken
-        self._advance_head()
-
-    def holdings(self, segs: np.ndarray) -> np.ndarray:
-        """People of the given segments waiting here (0 for segments outside the catchment)."""
-        pos = self.position[segs]
-        return np.where(pos >= 0, self.waiting[np.maximum(pos, 0)], 0)
-
-    def remove(self, day: int, segs: np.ndarray, people: np.ndarray) -> None:
-        """Take waiting people of given segments out of the queue (served elsewhere)."""
-        total = int(people.sum())
-        if total == 0:
-            return
-        self.waiting[self.position[segs]] -= people
-        self.queued -= total
-        self._take_cohorts_random(day, total, self.remove_rng.on(day), served=True)
-
-    # -- daily actions ---------------------------------------------------------------------
-
-    def serve(self, day: int) -> int:
-        """Serve up to capacity, first come first served. Returns people activated."""
-        served = min(self.capacity, self.queue_length)
-        if served == 0:
-            return 0
-        if served == self.queued:  # everybody waiting is served: nothing to draw
-            by_segment = self.waiting
-            self.waiting = np.zeros_like(by_segment)
-        else:
-            by_segment = draw_without_replacement(self.waiting, served, self.serve_rng.on(day))
-            self.waiting -= by_segment
-        self.queued -= served
-        self.state.activated[self.segs] += by_segment
-        self._take_cohorts_fifo(day, served)
-        return served
-
-    def give_up(self, day: int) -> int:
-        """Each waiting person leaves with the daily patience probability; back to not intending."""
-        if self.give_up_p == 0.0 or self.queued == 0:
-            return 0
-        rng = self.give_up_rng.on(day)
-        leaving = rng.binomial(self.waiting, self.give_up_p)
-        total = int(leaving.sum())
-        if total:
-            self.waiting -= leaving
-            self.queued -= total
-            self.state.not_intending[self.segs] += leaving
-            self._take_cohorts_random(day, total, rng, served=False)
-        return total
-
-
-class Router:
-    """Send each district's new decisions to the points serving it, shortest expected wait first.
-
-    The day's arrivals of a district are split so that expected waits come out as equal as
-    possible (water-filling); which segments go where is a uniform draw without replacement.
-    """
-
-    def __init__(self, points: list[Point], district_segs: list[np.ndarray], stream: Stream) -> None:
-        self.district_segs = district_segs
-        self.stream = stream
-        self.serving = [[p for p in points if d in p.district_ids] for d in range(len(district_segs))]
-        # Each serving point's queue positions of the district's segments, computed once.
-        self.local = [
-            [p.position[segs] for p in serving] for segs, serving in zip(district_segs, self.serving, strict=True)
-        ]
-
-    def route(self, day: int, decided: np.ndarray, district: np.ndarray) -> None:
-        totals = np.bincount(district, weights=decided, minlength=len(self.district_segs))
-        rng = self.stream.on(day)
-        for d in np.flatnonzero(totals).tolist():
-            serving = self.serving[d]
-            remaining = decided[self.district_segs[d]]
-            total = int(totals[d])
-            # A point that has closed for good takes nobody, unless no other point is left.
-            candidates = [i for i, p in enumerate(serving) if p.accepts(day)] or list(range(len(serving)))
-            shares = _water_fill(day, [serving[i] for i in candidates], total)
-            for i, share in zip(candidates, shares, strict=True):
-                if share == 0:
-                    continue
-                part = remaining if share == total else draw_without_replacement(remaining, share, rng)
-                remaining = remaining - part
-                total -= share
-                serving[i].join(day, self.local[d][i], part, share)
-
-
-def _water_fill(day: int, points: list[Point], total: int) -> list[int]:
-    """Split `total` arrivals so the points they go to end up with equal expected waits.
-
-    A point's expected wait before arrivals is w_p = days until it opens + queue / capacity;
-    x_p arrivals raise it by x_p / c_p. Filling the points from the shortest wait up gives the
-    common level L = (total + Σ c_p·w_p) / Σ c_p over the points below L (water-filling).
-    """
-    if len(points) == 1:
-        return [total]
-    waits = [p.expected_wait(day) for p in points]
-    order = sorted((w, i) for i, w in enumerate(waits) if math.isfinite(w))
-    if not order:
-        return [total] + [0] * (len(points) - 1)
-    cap_sum = weighted = 0.0
-    level = math.inf
-    for k, (w, i) in enumerate(order):
-        cap_sum += points[i].mean_daily_capacity
-        weighted += points[i].mean_daily_capacity * w
-        level = (total + weighted) / cap_sum
-        if k + 1 == len(order) or level <= order[k + 1][0]:
-            break
-    if k == 0:  # the usual case: one point is shorter by more than the day's arrivals fill
-        shares = [0] * len(points)
-        shares[order[0][1]] = total
-        return shares
-    raw = [max(0.0, (level - w) * p.mean_daily_capacity) if math.isfinite(w) else 0.0
-           for w, p in zip(waits, points, strict=True)]
-    scale = total / sum(raw)
-    return _round_to_total([x * scale for x in raw], total)
-
-
-def _round_to_total(values: list[float], total: int) -> list[int]:
-    """Largest-remainder rounding for a handful of values (pure Python: cheaper than numpy here)."""
-    floors = [math.floor(v + 1e-9) for v in values]
-    short = total - sum(floors)
-    if short:
-        by_fraction = sorted(range(len(values)), key=lambda i: (floors[i] - values[i], i))
-        for i in by_fraction[:short]:
-            floors[i] += 1
-    return floors
+    def step(self, day: int, ctx: Context) -> None:
+        assert self._queue is not None
+        served = self._queue.serve(day)
+        ctx.count(self._column, served)
+        ctx.count("activations", served)

@@ -6,11 +6,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ikdsim.model import columns
 from ikdsim.scenario.loader import scenario_sha256
 
 if TYPE_CHECKING:
+    from ikdsim.model.queues import WaitLog
     from ikdsim.model.results import Result
-    from ikdsim.model.service_points import WaitLog
 
 
 def summarise(result: Result, channels: list[str], causes: list[str], waits: WaitLog) -> dict[str, Any]:
@@ -33,8 +34,8 @@ def summarise(result: Result, channels: list[str], causes: list[str], waits: Wai
         "share_at_target_by": round(float(share[by_day]), 6),
         "target_reached": bool(share[by_day] >= target.share - 1e-12),
         "date_target_reached": result.dates[int(reached_days[0])].isoformat() if len(reached_days) else None,
-        "activations_by_channel": {c: int(daily[f"activations_{c}"].sum()) for c in channels},
-        "intents_by_cause": {c: int(daily[f"intents_{c}"].sum()) for c in causes},
+        "activations_by_channel": {c: int(daily[columns.activations(c)].sum()) for c in channels},
+        "intents_by_cause": {c: int(daily[columns.intents(c)].sum()) for c in causes},
         "activations": int(daily["activations"].sum()),
         "gave_up": int(daily["gave_up"].sum()),
         "peak_waiting": int(daily["waiting"].max()),

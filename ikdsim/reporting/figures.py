@@ -19,6 +19,8 @@ import numpy as np
 
 from ikdsim.analysis.runs import Runs
 from ikdsim.errors import InputError
+from ikdsim.model import columns
+from ikdsim.model.assembly import walk_in as walk_in_channels
 from ikdsim.reporting import plots
 from ikdsim.reporting.plots import Band, Point
 from ikdsim.scenario.schema import Scenario
@@ -43,11 +45,6 @@ class PlotData:
     districts: dict[str, float] = field(default_factory=dict)  # last-day share per district
 
 
-def _is_cause(column: str) -> bool:
-    # intents_new is the day's total, not a cause.
-    return column.startswith("intents_") and column != "intents_new"
-
-
 def observation_points(scenario: Scenario) -> list[Point]:
     total = scenario.population.total
     return [
@@ -66,9 +63,8 @@ def from_runs(runs: Runs, districts: dict[str, float] | None = None) -> PlotData
         return Band(label, dates, values.mean(axis=0), low, high)
 
     kept = runs.records[0].daily
-    channels = {c.removeprefix("activations_"): runs.column(c).mean(axis=0)
-                for c in kept if c.startswith("activations_")}
-    causes = {c.removeprefix("intents_"): runs.column(c).mean(axis=0) for c in kept if _is_cause(c)}
+    channels = {columns.channel_of(c): runs.column(c).mean(axis=0) for c in kept if columns.is_channel(c)}
+    causes = {columns.cause_of(c): runs.column(c).mean(axis=0) for c in kept if columns.is_cause(c)}
     return PlotData(
         label=scenario.name,
         dates=dates,
@@ -85,8 +81,8 @@ def from_runs(runs: Runs, districts: dict[str, float] | None = None) -> PlotData
 
 
 def _walk_in(runs: Runs) -> Band:
-    columns = [f"activations_{p.name}" for p in runs.scenario.channels.service_points]
-    total = sum((runs.column(c).astype(float) for c in columns), np.zeros((runs.replicates, len(runs.dates))))
+    walk_in = walk_in_channels(runs.scenario)[0]
+    total = sum((runs.column(c).astype(float) for c in walk_in), np.zeros((runs.replicates, len(runs.dates))))
     return Band("walk-in activations", runs.dates, total.mean(axis=0))
 
 
@@ -173,12 +169,11 @@ def load_result_dir(folder: Path) -> PlotData:
         data.observations = observation_points(scenario)
     if "activated_share" in header:  # one run
         data.share = Band(label, dates, _column(header, rows, "activated_share"))
-        data.channels = {c.removeprefix("activations_"): _column(header, rows, c)
-                         for c in header if c.startswith("activations_")}
-        data.causes = {c.removeprefix("intents_"): _column(header, rows, c) for c in header if _is_cause(c)}
+        data.channels = {columns.channel_of(c): _column(header, rows, c) for c in header if columns.is_channel(c)}
+        data.causes = {columns.cause_of(c): _column(header, rows, c) for c in header if columns.is_cause(c)}
         data.waiting = Band("people waiting", dates, _column(header, rows, "waiting"))
         if scenario is not None:
-            points = [p.name for p in scenario.channels.service_points]
+            points = [columns.channel_of(c) for c in walk_in_channels(scenario)[0]]
             served = sum((data.channels.get(p, np.zeros(len(dates))) for p in points), np.zeros(len(dates)))
             data.served = Band("walk-in activations", dates, served)
         data.districts = _last_day_districts(folder / "districts.csv")
@@ -203,10 +198,10 @@ def _replicate_totals(path: Path) -> tuple[dict[str, float], dict[str, float]]:
     if not path.is_file():
         return {}, {}
     header, rows = _read_csv(path)
-    channels = {c.removeprefix("activations_"): float(np.nanmean(_column(header, rows, c)))
-                for c in header if c.startswith("activations_")}
-    causes = {c.removeprefix("intents_"): float(np.nanmean(_column(header, rows, c)))
-              for c in header if _is_cause(c)}
+    channels = {columns.channel_of(c): float(np.nanmean(_column(header, rows, c)))
+                for c in header if columns.is_channel(c)}
+    causes = {columns.cause_of(c): float(np.nanmean(_column(header, rows, c)))
+              for c in header if columns.is_cause(c)}
     return channels, causes
 
 
