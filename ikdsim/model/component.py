@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
     from ikdsim.model.calendar import Calendar
     from ikdsim.model.population import Segments
-    from ikdsim.model.queues import Queue, QueueNetwork
+    from ikdsim.model.queues import QueueNetwork
     from ikdsim.model.rng import Streams
     from ikdsim.model.state import State
 
@@ -131,16 +131,15 @@ class Component:
     def bind(self, ctx: Context) -> None:
         """Attach to one run: take random streams, build per-run state."""
 
-    def queue(self) -> Queue | None:
-        """The queue it serves, if any (the router sends decisions there)."""
-        return None
-
     def works_on(self, day: int) -> bool:
         """Whether `step` runs on `day` (a pure function of the date)."""
         return True
 
     def step(self, day: int, ctx: Context) -> None:
         """Act on `day`, in this component's phase."""
+
+    def check(self, day: int) -> None:
+        """Assert this component's invariants at the end of `day` (runs with check=True)."""
 
     def plan(self) -> str:
         """One line for `Model.plan()`: what this part does when it steps."""

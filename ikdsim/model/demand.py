@@ -156,6 +156,11 @@ class Demand(Component):
             self._shares_cache[key] = shares
         return shares
 
+    def check(self, day: int) -> None:
+        # The event-driven terms must equal what the pure functions of the date give today.
+        assert self.rates == tuple(s.rate(day) for s in self.services), f"service rates stale on day {day}"
+        assert self.active == tuple(c for c, camp in enumerate(self.campaigns) if camp.active(day)), "campaigns stale"
+
     def step(self, day: int, ctx: Context) -> None:
         decided, causes = self.decide(day)
         n = int(decided.sum())

@@ -87,6 +87,11 @@ class Model:
         balance = state.not_eligible + state.not_intending + waiting + state.activated
         assert (balance == self.segments.size).all(), "people were created or lost"
 
+    def _check(self, day: int) -> None:
+        self.check_invariants()
+        for part in self.parts:
+            part.check(day)
+
     def _announce(self, changes: list[Change]) -> Generator[simpy.Event, None, None]:
         for change in changes:
             yield self.env.timeout(phase_time(change.day, "changes") - self.env.now)
@@ -108,13 +113,17 @@ class Model:
             ctx.today = dict.fromkeys(today, 0)
             self.district_activated[day] = state.activated_by_district()
             if self.check:
-                self.check_invariants()
+                self._check(day)
 
-    def run(self) -> dict[str, np.ndarray]:
-        days = self.calendar.days
+    def bind(self) -> None:
+        """Attach every component to this run (done by `run`; tests call it to drive parts by hand)."""
         for part in self.parts:
             part.bind(self.ctx)
         self.queues.start(self.ctx)
+
+    def run(self) -> dict[str, np.ndarray]:
+        days = self.calendar.days
+        self.bind()
         for part in self.parts:
             if changes := part.changes(self.calendar):
                 self.env.process(self._announce(changes))

@@ -26,7 +26,7 @@ class ServicePointChannel(Component):
     def __init__(self, spec: ServicePoint, scenario: Scenario) -> None:
         super().__init__(spec.name, scenario)
         self.spec = spec
-        self._queue: Queue | None = None
+        self.queue: Queue | None = None  # its queue, once bound
         self._open: np.ndarray = np.zeros(0, dtype=bool)
 
     def channels(self) -> list[str]:
@@ -72,7 +72,7 @@ class ServicePointChannel(Component):
         seg = ctx.segments
         self._open = np.zeros(calendar.days, dtype=bool)
         self._open[self.open_days(calendar)] = True
-        self._queue = Queue(
+        self.queue = Queue(
             self.name,
             f"point.{p.name}",
             [seg.districts.index(d) for d in self.scenario.point_districts(p)],
@@ -82,17 +82,14 @@ class ServicePointChannel(Component):
             None if p.closes is None else calendar.day_of(p.closes),
             ctx,
         )
-        ctx.queues.add(self._queue)
+        ctx.queues.add(self.queue)
         self._column = columns.activations(self.name)
-
-    def queue(self) -> Queue | None:
-        return self._queue
 
     def works_on(self, day: int) -> bool:
         return bool(self._open[day])
 
     def step(self, day: int, ctx: Context) -> None:
-        assert self._queue is not None
-        served = self._queue.serve(day)
+        assert self.queue is not None
+        served = self.queue.serve(day)
         ctx.count(self._column, served)
         ctx.count("activations", served)

@@ -52,6 +52,8 @@ class ServiceTimeline(Component):
         if self.integrated_day is not None:
             ramp = max(1, math.ceil(self.spec.ramp_days))
             for k in range(ramp):
+                if self.required_day is not None and self.integrated_day + k >= self.required_day:
+                    break  # the requirement's rate holds from then on
                 days[self.integrated_day + k] = f"{self.name} accepts IKD" if k == 0 else f"{self.name} ramp {k + 1}"
         if self.required_day is not None:
             days[self.required_day] = f"{self.name} requires IKD"
