@@ -1,10 +1,14 @@
-"""Benchmark one simulation in-process: time per replicate and peak memory vs population size.
+"""Benchmark one simulation in-process: against a bare numpy loop, and vs population size.
 
 Run: `python benchmarks/bench_simulate.py [--repeats 20] [--scenario balikpapan-2026]`.
-Prints a table (median of the repeats, after one warm-up run) for population.total × 1, 10,
-100 and 1000: first with capacities unchanged (queues grow by orders of magnitude), then with
-counters, team capacity and reach scaled too (the same regime, more people). Cost should follow
-segments and events, not people.
+
+First the ratio that does not depend on how loaded the machine is: one simulated year of the
+scenario against a bare numpy loop over 500 segments with three binomial draws a day (decide,
+be served, give up), the two timed alternately in the same run (medians). Then a table (median
+of the repeats, after one warm-up run) for population.total × 1, 10, 100 and 1000: first with
+capacities unchanged (queues grow by orders of magnitude), then with counters, team capacity and
+reach scaled too (the same regime, more people). Cost should follow segments and events, not
+people: the last line gives × 1000 against × 100.
 """
 
 from __future__ import annotations
@@ -14,8 +18,42 @@ import statistics
 import time
 import tracemalloc
 
+import numpy as np
+
 import ikdsim
 from ikdsim.scenario.schema import Scenario
+
+LOOP_SEGMENTS = 500
+
+
+def bare_loop(days: int = 365, segments: int = LOOP_SEGMENTS) -> None:
+    """The floor a daily model of counts cannot go under: three binomial draws a day, no logic."""
+    rng = np.random.default_rng(1)
+    idle = np.full(segments, 1_000, dtype=np.int64)
+    waiting = np.zeros(segments, dtype=np.int64)
+    p = np.full(segments, 2e-4)  # about 7 % of people decide in a year, as in the default scenario
+    for _ in range(days):
+        decided = rng.binomial(idle, p)
+        served = rng.binomial(waiting, 0.5)
+        left = rng.binomial(waiting - served, 1 / 30)
+        idle += left - decided
+        waiting += decided - served - left
+
+
+def against_loop(scenario: Scenario, repeats: int) -> tuple[float, float]:
+    """Median ms per simulated year of the scenario and of the bare loop, timed alternately."""
+    years = scenario.horizon.days / 365.0
+    ikdsim.simulate(scenario)
+    bare_loop()
+    model, loop = [], []
+    for r in range(repeats):
+        start = time.perf_counter()
+        ikdsim.simulate(scenario, replicate=r)
+        model.append((time.perf_counter() - start) * 1e3 / years)
+        start = time.perf_counter()
+        bare_loop()
+        loop.append((time.perf_counter() - start) * 1e3)
+    return statistics.median(model), statistics.median(loop)
 
 
 def scaled(name: str, factor: int, capacity: bool) -> Scenario:
@@ -67,6 +105,9 @@ def main() -> None:
     parser.add_argument("--factors", default="1,10,100,1000")
     args = parser.parse_args()
     print(f"scenario {args.scenario}, median of {args.repeats} runs, ikdsim {ikdsim.__version__}")
+    model, loop = against_loop(ikdsim.load_scenario(args.scenario), args.repeats)
+    print(f"\none simulated year: {model:.1f} ms; bare numpy loop ({LOOP_SEGMENTS} segments, 3 binomial draws a day): "
+          f"{loop:.1f} ms; ratio {model / loop:.2f} (target ≤ 3)")
     for capacity in (False, True):
         rows = []
         for factor in (int(f) for f in args.factors.split(",")):
@@ -78,6 +119,9 @@ def main() -> None:
         for factor, m in rows:
             print(f"{factor:>12} {m['segments']:>9} {m['days']:>5} {m['median_ms']:>8.1f} {m['ms_per_year']:>8.1f} "
                   f"{m['median_ms'] / base:>6.2f} {m['peak_mib']:>9.1f} {m['peak_waiting']:>11,}")
+        by_factor = {factor: m["median_ms"] for factor, m in rows}
+        if 100 in by_factor and 1000 in by_factor:
+            print(f"× 1000 against × 100: {by_factor[1000] / by_factor[100]:.2f} (target ≤ 1.1)")
 
 
 if __name__ == "__main__":

@@ -110,6 +110,8 @@ class Demand(Component):
         self.service = service
         self.active = tuple(c for c, camp in enumerate(self.campaigns) if camp.active(day))
         self.factor, self.weights = self._campaign_factor(self.active)
+        # The same float operations as `decide` with word of mouth (+ 0.0 changes no value).
+        self.probability = -np.expm1((self.service + 0.0) * self.factor * (-1.0 / 365.0))
 
     def _campaign_factor(self, active: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
         """Per-segment M × class multiplier, and each campaign's share of ln M, for today.
@@ -174,13 +176,18 @@ class Demand(Component):
         """Draw today's decisions: (per-segment counts, per-cause totals)."""
         state = self.state
         seg = state.segments
-        if self.wom_by_district:
-            share = state.activated_by_district() / np.maximum(state.district_size, 1)
-            wom: np.ndarray | float = self.wom * share[seg.district]
+        wom: np.ndarray | float
+        if self.wom == 0.0:
+            # No word of mouth: the daily probability changes only on dated events (cached there).
+            wom, probability = 0.0, self.probability
         else:
-            wom = self.wom * state.activated_total() / state.total
-        hazard = (self.service + wom) * self.factor
-        decided = self.decisions.on(day).binomial(state.not_intending, -np.expm1(hazard * (-1.0 / 365.0)))
+            if self.wom_by_district:
+                share = state.activated_by_district() / np.maximum(state.district_size, 1)
+                wom = self.wom * share[seg.district]
+            else:
+                wom = self.wom * state.activated_total() / state.total
+            probability = -np.expm1((self.service + wom) * self.factor * (-1.0 / 365.0))
+        decided = self.decisions.on(day).binomial(state.not_intending, probability)
         state.not_intending -= decided
         causes = np.zeros(self.n_causes, dtype=np.int64)
         if decided.any():

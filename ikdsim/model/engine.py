@@ -97,7 +97,7 @@ class Model:
             yield self.env.timeout(phase_time(change.day, "changes") - self.env.now)
             self.ctx.announce(change)
 
-    def _days(self, table: dict[str, np.ndarray]) -> Generator[simpy.Event, None, None]:
+    def _days(self, rows: list[list[int]]) -> Generator[simpy.Event, None, None]:
         ctx, state = self.ctx, self.state
         steps = [part for phase in PHASES for part in self.parts if part.phase == phase]
         for day in range(self.calendar.days):
@@ -108,8 +108,7 @@ class Model:
             today = ctx.today
             today["activated"] = state.activated_total()
             today["waiting"] = self.queues.waiting
-            for column, value in today.items():
-                table[column][day] = value
+            rows.append(list(today.values()))  # in self.columns order: today was made from it
             ctx.today = dict.fromkeys(today, 0)
             self.district_activated[day] = state.activated_by_district()
             if self.check:
@@ -127,11 +126,13 @@ class Model:
         for part in self.parts:
             if changes := part.changes(self.calendar):
                 self.env.process(self._announce(changes))
-        table = {c: np.zeros(days, dtype=np.int64) for c in self.columns}
+        rows: list[list[int]] = []
         self.district_activated = np.zeros((days, len(self.segments.districts)), dtype=np.int64)
-        self.env.process(self._days(table))
+        self.env.process(self._days(rows))
         self.env.run(until=days)
-        return table
+        # One row a day while running (cheap appends); columns for the table at the end.
+        table = np.array(rows, dtype=np.int64).reshape(days, len(self.columns)).T.copy()
+        return dict(zip(self.columns, table, strict=True))
 
 
 def simulate(scenario: Scenario, seed: int | None = None, replicate: int = 0, check: bool = False) -> Result:

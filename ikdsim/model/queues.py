@@ -101,6 +101,10 @@ class Queue:
     def join(self, day: int, local: np.ndarray, people: np.ndarray, total: int) -> None:
         """Add `total` people, `people[i]` of them from the segment at queue position `local[i]`."""
         self.waiting[local] += people  # positions are distinct: plain fancy-index add
+        self.join_count(day, total)
+
+    def join_count(self, day: int, total: int) -> None:
+        """The counting half of `join`; the caller adds the people to `waiting` before they are served."""
         self.queued += total
         self.cohort[day] += total
         self.last = day
@@ -195,6 +199,7 @@ class Router:
     def __init__(self, points: list[Queue], district_segs: list[np.ndarray], stream: Stream) -> None:
         self.district_segs = district_segs
         self.stream = stream
+        self.points = points
         self.serving = [[p for p in points if d in p.district_ids] for d in range(len(district_segs))]
         # Each serving point's queue positions of the district's segments, computed once.
         self.local = [
@@ -202,15 +207,26 @@ class Router:
         ]
 
     def route(self, day: int, decided: np.ndarray, district: np.ndarray) -> None:
-        totals = np.bincount(district, weights=decided, minlength=len(self.district_segs))
-        rng = self.stream.on(day)
-        for d in np.flatnonzero(totals).tolist():
+        totals = np.bincount(district, weights=decided, minlength=len(self.district_segs)).tolist()
+        # Usually a district's arrivals all go to one point. The split only needs queue lengths
+        # (numbers), so those districts are counted now and their people added to the queues'
+        # arrays after the loop, one vector add per point when it got all its districts whole.
+        whole: dict[int, list[int]] = {}
+        for d, t in enumerate(totals):
+            if not t:
+                continue
             serving = self.serving[d]
-            remaining = decided[self.district_segs[d]]
-            total = int(totals[d])
+            total = int(t)
             # A point that has closed for good takes nobody, unless no other point is left.
             candidates = [i for i, p in enumerate(serving) if p.accepts(day)] or list(range(len(serving)))
             shares = _water_fill(day, [serving[i] for i in candidates], total)
+            if total in shares:
+                i = candidates[shares.index(total)]
+                serving[i].join_count(day, total)
+                whole.setdefault(id(serving[i]), []).append(d)
+                continue
+            remaining = decided[self.district_segs[d]]
+            rng = self.stream.on(day)
             for i, share in zip(candidates, shares, strict=True):
                 if share == 0:
                     continue
@@ -218,6 +234,15 @@ class Router:
                 remaining = remaining - part
                 total -= share
                 serving[i].join(day, self.local[d][i], part, share)
+        for queue in self.points:
+            districts = whole.get(id(queue))
+            if districts is None:
+                continue
+            if len(districts) == len(queue.district_ids):  # its whole catchment, in queue order
+                queue.waiting += decided[queue.segs]
+            else:
+                for d in districts:
+                    queue.waiting[self.local[d][self.serving[d].index(queue)]] += decided[self.district_segs[d]]
 
 
 def _water_fill(day: int, points: list[Queue], total: int) -> list[int]:
@@ -230,7 +255,7 @@ def _water_fill(day: int, points: list[Queue], total: int) -> list[int]:
     if len(points) == 1:
         return [total]
     waits = [p.expected_wait(day) for p in points]
-    order = sorted((w, i) for i, w in enumerate(waits) if math.isfinite(w))
+    order = sorted([(w, i) for i, w in enumerate(waits) if w != math.inf])
     if not order:
         return [total] + [0] * (len(points) - 1)
     cap_sum = weighted = 0.0
