@@ -117,6 +117,13 @@ def test_the_kiosk_is_in_the_daily_table_and_the_summary(kiosks: None) -> None:
     assert "kiosk mall" in Model(with_kiosk(), 1).plan()
 
 
+def test_a_kiosk_closing_mid_run_stops_taking_newcomers_that_day(kiosks: None) -> None:
+    # check=True asserts each day that routing reacted to the closing (an event, not a poll).
+    result = simulate(with_kiosk(closes=dt.date(2026, 2, 15)), check=True)
+    served = result.daily[columns.activations("mall")]
+    assert served[:46].sum() > 0 and served[46:].sum() == 0
+
+
 def test_the_kiosk_is_valued_compared_diagnosed_and_described(kiosks: None) -> None:
     scenario = with_kiosk()
     assert any(lever.kind == "kiosk" and lever.change == ("channels.kiosks.mall.closes=2025-12-31",)

@@ -122,7 +122,7 @@ class Model:
 
     def run(self) -> dict[str, np.ndarray]:
         days = self.calendar.days
-        self.bind()
+        self.bind()  # first: the queue network knows its queues' closing days once they are bound
         for part in self.parts:
             if changes := part.changes(self.calendar):
                 self.env.process(self._announce(changes))

@@ -7,10 +7,13 @@ the daily patience probability; demand hands it each day's decisions (`route`).
 from __future__ import annotations
 
 import math
+from collections.abc import Generator
 
 import numpy as np
+import simpy
 
-from ikdsim.model.component import Component, Context
+from ikdsim.model.calendar import Calendar
+from ikdsim.model.component import Change, Component, Context
 from ikdsim.model.rng import Stream, draw_without_replacement
 from ikdsim.scenario.schema import Scenario
 
@@ -69,6 +72,8 @@ class Queue:
         self.capacity = capacity
         self.district_ids = district_ids
         self.segs = np.flatnonzero(np.isin(seg.district, self.district_ids))
+        # A catchment of every segment (a city office) indexes the state arrays with a slice.
+        self.rows: np.ndarray | slice = slice(None) if len(self.segs) == len(seg) else self.segs
         self.position = np.full(len(seg), -1, dtype=np.int64)
         self.position[self.segs] = np.arange(len(self.segs))
         self.waiting = np.zeros(len(self.segs), dtype=np.int64)
@@ -170,7 +175,7 @@ class Queue:
             by_segment = draw_without_replacement(self.waiting, served, self.serve_rng.on(day))
             self.waiting -= by_segment
         self.queued -= served
-        self.state.activated[self.segs] += by_segment
+        self.state.activated[self.rows] += by_segment
         self._take_cohorts_fifo(day, served)
         return served
 
@@ -184,7 +189,7 @@ class Queue:
         if total:
             self.waiting -= leaving
             self.queued -= total
-            self.state.not_intending[self.segs] += leaving
+            self.state.not_intending[self.rows] += leaving
             self._take_cohorts_random(day, total, rng, served=False)
         return total
 
@@ -205,6 +210,17 @@ class Router:
         self.local = [
             [p.position[segs] for p in serving] for segs, serving in zip(district_segs, self.serving, strict=True)
         ]
+        self.update(0)
+
+    def update(self, day: int) -> None:
+        """Recompute which points take newcomers (on day 0 and when a point has closed)."""
+        self.candidates = self.candidates_on(day)
+
+    def candidates_on(self, day: int) -> list[list[int]]:
+        """Per district, the serving points that take newcomers on `day` (a pure function of it)."""
+        # A point that has closed for good takes nobody, unless no other point is left.
+        return [[i for i, p in enumerate(serving) if p.accepts(day)] or list(range(len(serving)))
+                for serving in self.serving]
 
     def route(self, day: int, decided: np.ndarray, district: np.ndarray) -> None:
         totals = np.bincount(district, weights=decided, minlength=len(self.district_segs)).tolist()
@@ -217,8 +233,7 @@ class Router:
                 continue
             serving = self.serving[d]
             total = int(t)
-            # A point that has closed for good takes nobody, unless no other point is left.
-            candidates = [i for i, p in enumerate(serving) if p.accepts(day)] or list(range(len(serving)))
+            candidates = self.candidates[d]
             shares = _water_fill(day, [serving[i] for i in candidates], total)
             if total in shares:
                 i = candidates[shares.index(total)]
@@ -311,6 +326,22 @@ class QueueNetwork(Component):
         self.serving = [[q for q in self.queues if d in q.district_ids] for d in range(n)]
         district_segs = [np.flatnonzero(seg.district == d) for d in range(n)]
         self.router = Router(self.queues, district_segs, ctx.streams("routing"))
+        ctx.env.process(self._on_changes(ctx))
+
+    def _on_changes(self, ctx: Context) -> Generator[simpy.Event, object, None]:
+        """React to dated changes: a point that closed stops taking newcomers from that day."""
+        while True:
+            assert ctx.policy is not None
+            yield ctx.policy
+            self.router.update(int(ctx.env.now))
+
+    def changes(self, calendar: Calendar) -> list[Change]:
+        """The day after each registered queue closes (any channel kind): routing changes then."""
+        return [Change(q.closes_day + 1, f"{q.name} takes no newcomers") for q in self.queues
+                if q.closes_day is not None and 0 <= q.closes_day < calendar.days - 1]
+
+    def check(self, day: int) -> None:
+        assert self.router.candidates == self.router.candidates_on(day), f"routing candidates stale on day {day}"
 
     def route(self, day: int, decided: np.ndarray, district: np.ndarray) -> None:
         self.router.route(day, decided, district)
