@@ -28,7 +28,11 @@ def components(scenario: Scenario) -> list[Component]:
         part.path = f"{key}.{part.name}"
     channels = []
     for key, _, spec in scenario.channels.items():
-        channel = CHANNEL_KINDS[type(spec)](spec, scenario)
+        factory = CHANNEL_KINDS.get(type(spec))
+        if factory is None:
+            raise TypeError(f"channels.{key}: no component registered for {type(spec).__name__} in this process; "
+                            "register the kind in a module that worker processes import too")
+        channel = factory(spec, scenario)
         channel.path = f"channels.{key}.{spec.name}"
         channels.append(channel)
     return [Demand(scenario, services, campaigns), *services, *campaigns, *channels]

@@ -33,7 +33,7 @@ from ikdsim.model.state import State
 from ikdsim.model.summary import summarise
 from ikdsim.scenario.schema import Scenario
 
-__all__ = ["PHASES", "Model", "simulate"]
+__all__ = ["PHASES", "Model", "plan", "simulate"]
 
 
 class Model:
@@ -133,6 +133,11 @@ class Model:
         # One row a day while running (cheap appends); columns for the table at the end.
         table = np.array(rows, dtype=np.int64).reshape(days, len(self.columns)).T.copy()
         return dict(zip(self.columns, table, strict=True))
+
+
+def plan(scenario: Scenario) -> str:
+    """The order of a day and the dated changes of a scenario, in words (no simulation)."""
+    return Model(scenario, scenario.seed).plan()
 
 
 def simulate(scenario: Scenario, seed: int | None = None, replicate: int = 0, check: bool = False) -> Result:

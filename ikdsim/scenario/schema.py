@@ -246,7 +246,9 @@ class Channels(_Model):
 
     def items(self) -> list[tuple[str, int, ChannelSpec]]:
         """(kind key, index, spec) of every channel, kinds in field order."""
-        return [(key, i, spec) for key in type(self).model_fields for i, spec in enumerate(getattr(self, key))]
+        # The instance's own fields, not the class's: a channels object unpickled in a process
+        # where its kind was never registered still lists every channel (and fails loudly later).
+        return [(key, i, spec) for key, specs in vars(self).items() for i, spec in enumerate(specs)]
 
 
 def add_channel_kind(key: str, spec: type[ChannelSpec], description: str) -> None:
