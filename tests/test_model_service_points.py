@@ -7,9 +7,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ikdsim.model.engine import Model, simulate
-from ikdsim.model.queues import Queue, _round_to_total, _water_fill
+from ikdsim.model.queues import Queue, _round_to_total, _water_fill, _water_fill_levels, _water_fill_two
 from tests.conftest import build, minimal
 
 
@@ -113,6 +115,14 @@ def test_water_filling_levels_expected_waits() -> None:
 def test_water_filling_ignores_points_with_no_capacity() -> None:
     assert _water_fill(0, [FakePoint(math.inf, 0.0), FakePoint(3.0, 5.0)], 7) == [0, 7]  # type: ignore[arg-type]
     assert _water_fill(0, [FakePoint(math.inf, 0.0), FakePoint(math.inf, 0.0)], 7) == [7, 0]  # type: ignore[arg-type]
+
+
+@given(st.lists(st.floats(0, 60), min_size=2, max_size=2), st.lists(st.floats(0.1, 500), min_size=2, max_size=2),
+       st.integers(1, 5_000))
+def test_the_two_point_water_filling_is_the_general_one(waits: list[float], caps: list[float], total: int) -> None:
+    shares = _water_fill_two(waits, caps, total)
+    assert shares == _water_fill_levels(waits, caps, total)
+    assert sum(shares) == total and min(shares) >= 0
 
 
 @pytest.mark.parametrize(("values", "total", "expected"), [

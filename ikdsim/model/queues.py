@@ -270,25 +270,46 @@ def _water_fill(day: int, points: list[Queue], total: int) -> list[int]:
     if len(points) == 1:
         return [total]
     waits = [p.expected_wait(day) for p in points]
+    caps = [p.mean_daily_capacity for p in points]
+    if len(points) == 2 and waits[0] != math.inf and waits[1] != math.inf:
+        return _water_fill_two(waits, caps, total)
+    return _water_fill_levels(waits, caps, total)
+
+
+def _water_fill_levels(waits: list[float], caps: list[float], total: int) -> list[int]:
+    """The general water-filling: points sorted by wait, filled from the shortest up."""
     order = sorted([(w, i) for i, w in enumerate(waits) if w != math.inf])
     if not order:
-        return [total] + [0] * (len(points) - 1)
+        return [total] + [0] * (len(waits) - 1)
     cap_sum = weighted = 0.0
     level = math.inf
     for k, (w, i) in enumerate(order):
-        cap_sum += points[i].mean_daily_capacity
-        weighted += points[i].mean_daily_capacity * w
+        cap_sum += caps[i]
+        weighted += caps[i] * w
         level = (total + weighted) / cap_sum
         if k + 1 == len(order) or level <= order[k + 1][0]:
             break
     if k == 0:  # the usual case: one point is shorter by more than the day's arrivals fill
-        shares = [0] * len(points)
+        shares = [0] * len(waits)
         shares[order[0][1]] = total
         return shares
-    raw = [max(0.0, (level - w) * p.mean_daily_capacity) if math.isfinite(w) else 0.0
-           for w, p in zip(waits, points, strict=True)]
+    raw = [max(0.0, (level - w) * c) if math.isfinite(w) else 0.0 for w, c in zip(waits, caps, strict=True)]
     scale = total / sum(raw)
     return _round_to_total([x * scale for x in raw], total)
+
+
+def _water_fill_two(waits: list[float], caps: list[float], total: int) -> list[int]:
+    """`_water_fill_levels` for two points with finite waits (a district with its own point and the
+    city office): the same arithmetic in the same order, without the general bookkeeping."""
+    w0, w1 = waits
+    c0, c1 = caps
+    first, wa, ca, wb, cb = (0, w0, c0, w1, c1) if (w0, 0) < (w1, 1) else (1, w1, c1, w0, c0)
+    if (total + ca * wa) / ca <= wb:  # the shorter one takes everybody
+        return [total, 0] if first == 0 else [0, total]
+    level = (total + (ca * wa + cb * wb)) / (ca + cb)
+    raw = [max(0.0, (level - w0) * c0), max(0.0, (level - w1) * c1)]
+    scale = total / (raw[0] + raw[1])
+    return _round_to_total([raw[0] * scale, raw[1] * scale], total)
 
 
 def _round_to_total(values: list[float], total: int) -> list[int]:
