@@ -176,5 +176,5 @@ def test_single_run_keeps_its_outputs(tmp_path: Path) -> None:
     code, text = _run(str(SMALL), "--out", str(tmp_path / "one"))
     assert code == 0, text
     assert sorted(p.name for p in (tmp_path / "one").iterdir()) == [
-        "daily.csv", "districts.csv", "scenario.resolved.yaml", "summary.json"
+        ".ikdsim-output", "daily.csv", "districts.csv", "scenario.resolved.yaml", "summary.json"
     ]

@@ -117,8 +117,12 @@ def test_existing_output_folder_is_kept_without_force(tmp_path: Path) -> None:
     assert code == 2 and "--force" in text
     assert (out / "mine.txt").read_text() == "keep me"
     code, text = run_cli("run", str(SMALL), "--out", str(out), "--force")
+    assert code == 2 and "not a folder ikdsim wrote" in text  # --force replaces only ikdsim's folders
+    assert (out / "mine.txt").read_text() == "keep me"
+    (out / "mine.txt").unlink()
+    code, text = run_cli("run", str(SMALL), "--out", str(out), "--force")  # an empty folder may go
     assert code == 0, text
-    files = ["daily.csv", "districts.csv", "scenario.resolved.yaml", "summary.json"]
+    files = [".ikdsim-output", "daily.csv", "districts.csv", "scenario.resolved.yaml", "summary.json"]
     assert sorted(p.name for p in out.iterdir()) == files
 
 

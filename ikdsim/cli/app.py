@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from ikdsim.cli import core, experiments, policy
+from ikdsim.cli.common import install_signal_handlers
 
 app = typer.Typer(
     name="ikdsim",
@@ -41,4 +42,5 @@ for module in (core, experiments, policy):
 
 
 def main() -> None:
+    install_signal_handlers()
     app()

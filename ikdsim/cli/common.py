@@ -1,13 +1,15 @@
-"""Shared CLI plumbing: turning InputError into a message and exit code 2."""
+"""Shared CLI plumbing: bad input becomes a message and exit code 2; interrupts clean up."""
 
 from __future__ import annotations
 
 import contextlib
-import sys
+import signal
+import types
 from collections.abc import Iterator
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from ikdsim.errors import InputError
 
@@ -15,24 +17,38 @@ console = Console()
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 EXIT_INPUT = 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
+EXIT_TERMINATED = 143  # 128 + SIGTERM, what `timeout`, systemd and SLURM send
+
+
+class Terminated(BaseException):
+    """SIGTERM as an exception, so that `finally` blocks remove temporary files."""
+
+
+def _on_sigterm(signum: int, frame: types.FrameType | None) -> None:
+    raise Terminated
+
+
+def install_signal_handlers() -> None:
+    """Called once by the `ikdsim` entry point (never at import: tests import the app)."""
+    signal.signal(signal.SIGTERM, _on_sigterm)
 
 
 @contextlib.contextmanager
-def user_errors() -> Iterator[None]:
-    """Report bad input as a clear message with exit code 2, never a traceback."""
+def user_errors(hint: str | None = None) -> Iterator[None]:
+    """Report bad input as a clear message with exit code 2, never a traceback.
+
+    `hint` is printed after an interruption (e.g. how to resume a sweep).
+    """
     try:
         yield
     except InputError as exc:
-        err_console.print(f"[bold red]error:[/bold red] {exc}", markup=True, highlight=False)
+        # Escaped: messages contain brackets (`pip install 'ikdsim[dask]'`, list indices).
+        err_console.print(f"[bold red]error:[/bold red] {escape(str(exc))}", markup=True, highlight=False)
         raise typer.Exit(EXIT_INPUT) from None
     except KeyboardInterrupt:
-        err_console.print("interrupted")
-        raise typer.Exit(130) from None
-
-
-def fail(message: str) -> None:
-    raise InputError(message)
-
-
-def is_tty() -> bool:
-    return sys.stdout.isatty()
+        err_console.print("interrupted" + (f"; {hint}" if hint else ""), markup=False)
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    except Terminated:
+        err_console.print("terminated" + (f"; {hint}" if hint else ""), markup=False)
+        raise typer.Exit(EXIT_TERMINATED) from None

@@ -12,6 +12,7 @@ from rich.table import Table
 from ikdsim.cli.common import console, user_errors
 from ikdsim.errors import InputError
 from ikdsim.scenario.bundled import DEFAULT_SCENARIO, bundled
+from ikdsim.scenario.schema import SEED_MAX
 
 ScenarioArg = Annotated[
     str | None,
@@ -28,7 +29,9 @@ SetOpt = Annotated[
 def run(
     scenario: ScenarioArg = None,
     out: Annotated[Path | None, typer.Option(help="Output folder (default: results/<scenario name>).")] = None,
-    seed: Annotated[int | None, typer.Option(help="Root seed (default: the scenario's seed).")] = None,
+    seed: Annotated[
+        int | None, typer.Option(min=0, max=SEED_MAX, help="Root seed, 0 to 2^63-1 (default: the scenario's seed).")
+    ] = None,
     set_: SetOpt = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing output folder.")] = False,
     replicates: Annotated[
@@ -61,13 +64,13 @@ def run(
             from ikdsim._optional import require
 
             require("matplotlib", "plot")
-        from ikdsim.io.folders import check_destination
+        from ikdsim.io.folders import check_destination, default_folder
         from ikdsim.io.run_outputs import write_run
         from ikdsim.model.engine import simulate
         from ikdsim.scenario.loader import load_scenario
 
         spec = load_scenario(scenario or DEFAULT_SCENARIO, set_ or [])
-        folder = out or Path("results") / spec.name
+        folder = out or default_folder(spec.name, what="scenario name")
         check_destination(folder, force)  # before the run: a refusal should not cost a simulation
         if replicates is not None:
             from ikdsim.cli.experiments import run_replicates_cli

@@ -10,8 +10,9 @@ import typer
 from rich.table import Table
 
 from ikdsim._optional import require
-from ikdsim.cli.common import console, err_console, user_errors
+from ikdsim.cli.common import Terminated, console, err_console, user_errors
 from ikdsim.errors import InputError
+from ikdsim.io.folders import default_folder
 
 if TYPE_CHECKING:
     from ikdsim.experiments.sensitivity import Indices
@@ -193,7 +194,7 @@ def sweep(
 
         spec, doc = load_sweep(sweep_file)
         design = build_design(spec, doc, sweep_file)
-        folder = out or Path("results") / design.name
+        folder = out or default_folder(design.name, what="sweep name")
         _check_out(folder, resume, force)
         runs = len(design.points) * design.replicates
         console.print(
@@ -207,10 +208,8 @@ def sweep(
                     design, folder, engine, resume=resume, force=force, save_paths=save_paths,
                     progress=BarProgress("runs"), flush_runs=chunk_runs, flush_seconds=chunk_seconds,
                 )
-        except KeyboardInterrupt:
-            err_console.print(
-                f"finished runs are stored; continue with: ikdsim sweep {sweep_file} --out {folder} --resume"
-            )
+        except (KeyboardInterrupt, Terminated):
+            _resume_hint(f"ikdsim sweep {sweep_file} --out {folder} --resume")
             raise
         for warning in outcome.warnings:
             err_console.print(f"[yellow]warning:[/yellow] {warning}")
@@ -353,18 +352,25 @@ def sensitivity(
         unit = sample(sa_method, list(spec.parameters), size, base.seed, levels)
         design = build_design(spec, doc, sweep_file, unit=unit)
         design.name = f"{design.name}-{sa_method}"
-        folder = out or Path("results") / design.name
+        folder = out or default_folder(design.name, what="sweep name")
         _check_out(folder, resume, force)
         console.print(
             f"{design.name}: {len(design.points)} samples × {design.replicates} replicates = "
             f"{runs_needed(sa_method, len(design.axes), size, design.replicates):,} runs"
         )
-        with open_engine(**_engine_args(workers, dask, scheduler, connect_timeout)) as engine:
-            outcome = run_sweep(
-                design, folder, engine, resume=resume, force=force, save_paths=False,
-                progress=BarProgress("runs"), flush_runs=chunk_runs, flush_seconds=chunk_seconds,
-                manifest_extra={"kind": "sensitivity", "method": sa_method, "n": size, "levels": levels},
+        try:
+            with open_engine(**_engine_args(workers, dask, scheduler, connect_timeout)) as engine:
+                outcome = run_sweep(
+                    design, folder, engine, resume=resume, force=force, save_paths=False,
+                    progress=BarProgress("runs"), flush_runs=chunk_runs, flush_seconds=chunk_seconds,
+                    manifest_extra={"kind": "sensitivity", "method": sa_method, "n": size, "levels": levels},
+                )
+        except (KeyboardInterrupt, Terminated):
+            _resume_hint(
+                f"ikdsim sensitivity {sweep_file} --method {sa_method} --n {size} --levels {levels} "
+                f"--out {folder} --resume"
             )
+            raise
         if outcome.failed:
             err_console.print(f"[yellow]warning:[/yellow] {outcome.failed} run(s) failed; they are left out")
         indices = analyse(sa_method, design, unit, read_runs(folder), size, levels)
@@ -373,6 +379,10 @@ def sensitivity(
         for warning in indices.warnings:
             err_console.print(f"[yellow]warning:[/yellow] {warning}")
         console.print(f"Results written to [bold]{folder}[/bold] (sensitivity.csv, runs.parquet)")
+
+
+def _resume_hint(command: str) -> None:
+    err_console.print(f"finished runs are stored; continue with: {command}", markup=False)
 
 
 def _write_indices(folder: Path, indices: Indices) -> None:

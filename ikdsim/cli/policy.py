@@ -13,6 +13,7 @@ from rich.table import Table
 
 from ikdsim.cli.common import console, err_console, user_errors
 from ikdsim.errors import InputError
+from ikdsim.scenario.schema import SEED_MAX
 
 ScenariosArg = Annotated[list[str], typer.Argument(help="Scenario files or bundled names; the first is the baseline.")]
 ScenarioArg = Annotated[str, typer.Argument(help="Scenario file or bundled name.")]
@@ -20,7 +21,10 @@ SetOpt = Annotated[
     list[str] | None,
     typer.Option("--set", help="Override a field in every scenario: PATH=VALUE (repeatable)."),
 ]
-SeedOpt = Annotated[int | None, typer.Option(help="Root seed for every scenario (default: the first scenario's).")]
+SeedOpt = Annotated[
+    int | None,
+    typer.Option(min=0, max=SEED_MAX, help="Root seed for all scenarios, 0 to 2^63-1 (default: the first one's)."),
+]
 OutOpt = Annotated[Path | None, typer.Option(help="Output folder (default: results/<scenario>-<command>).")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Replace an existing output.")]
 WorkersOpt = Annotated[
@@ -53,9 +57,9 @@ def _source_path(source: str) -> Path | None:
 
 
 def _out(out: Path | None, name: str, command: str, force: bool) -> Path:
-    from ikdsim.io.folders import check_destination
+    from ikdsim.io.folders import check_destination, default_folder
 
-    folder = out or Path("results") / f"{name}-{command}"
+    folder = out or default_folder(name, command, what="scenario name")
     check_destination(folder, force)
     return folder
 
@@ -488,20 +492,17 @@ def report(
     is worth, the scenario in plain words, assumptions with sources, and provenance.
     """
     with user_errors():
-        from ikdsim.reporting.report import build_report, write_report
+        from ikdsim.io.folders import check_file_destination, default_file
+        from ikdsim.reporting.report import REPORT_SIGNATURE, build_report, write_report
 
         specs = _load(scenarios, set_ or [])
-        path = out or Path("results") / f"{specs[0].name}-report.html"
-        if path.exists() and (path.is_dir() or not force):
-            raise InputError(f"{path}: exists; use --force to replace it, or --out to choose another file")
+        path = out or default_file(specs[0].name, "report", "html", what="scenario name")
+        check_file_destination(path, force, REPORT_SIGNATURE)
         with _engine(workers, dask, scheduler) as engine:
             text = build_report(specs, [_source_path(s) for s in scenarios], replicates, seed,
                                 attribution=attribution, attribution_replicates=attribution_replicates,
                                 executor=engine.executor, overrides=set_ or [])
-        try:
-            write_report(text, path)
-        except OSError as exc:
-            raise InputError(f"{path}: cannot write the report: {exc}") from None
+        write_report(text, path)
         console.print(f"Report written to [bold]{path}[/bold] ({len(text) // 1024:,} KiB, self-contained)")
 
 

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from ikdsim.errors import InputError
 from ikdsim.scenario.loader import Document, read_document, validate
+from ikdsim.scenario.schema import Name, Seed
 
 # Scalar figures of a run's summary that a sweep can store, with their column type.
 OUTPUTS: dict[str, Literal["float", "int", "bool", "date"]] = {
@@ -109,16 +110,17 @@ class Sampler(_Model):
 class SweepSpec(_Model):
     """A sweep: a base scenario, parameters to vary, a sampler, replicates and outputs."""
 
-    name: str | None = Field(default=None, description="Sweep name; default: the file name without .yaml.")
+    name: Name | None = Field(
+        default=None, description="Sweep name (letters, digits, _ . -); default: the file name without .yaml."
+    )
     description: str = Field(default="", description="Free text.")
     scenario: str = Field(description="Base scenario: a bundled name or a path (relative to the sweep file).")
     set: dict[str, Any] = Field(
         default_factory=dict, description="Fixed changes to the base scenario, PATH: VALUE (like --set)."
     )
     replicates: int = Field(default=1, ge=1, description="Replicates per point (count).")
-    seed: int | None = Field(
+    seed: Seed | None = Field(
         default=None,
-        ge=0,
         description="Root seed; every point runs replicate r from the same seed (default: the scenario's).",
     )
     sampler: Sampler = Field(default_factory=Sampler, description="How points are drawn.")

@@ -19,6 +19,7 @@ import numpy as np
 
 from ikdsim.analysis.runs import Runs
 from ikdsim.errors import InputError
+from ikdsim.io.folders import write_error
 from ikdsim.model import columns
 from ikdsim.model.assembly import walk_in as walk_in_channels
 from ikdsim.reporting import plots
@@ -308,7 +309,10 @@ def write_plots(result_dir: Path, out: Path | None = None) -> list[Path]:
     if not folder.is_dir():
         raise InputError(f"{folder}: no such result folder")
     target = Path(out) if out is not None else folder
-    target.mkdir(parents=True, exist_ok=True)
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise write_error(target, exc) from None
     written: list[Path] = []
     if (folder / "paths.csv").is_file():
         bands, scenario = load_compare_dir(folder)

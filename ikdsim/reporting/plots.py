@@ -214,5 +214,15 @@ def contribution_bars(
 
 
 def save(fig: Any, path: Any, dpi: int = 110) -> None:
+    import io
+    from pathlib import Path
+
+    from ikdsim.io.folders import atomic_write_bytes
+
     # A fixed creation-free metadata block keeps PNG bytes the same for the same figure.
-    fig.savefig(path, dpi=dpi, format="png", metadata={"Software": None})
+    if not isinstance(path, str | Path):  # a buffer (the report inlines its images)
+        fig.savefig(path, dpi=dpi, format="png", metadata={"Software": None})
+        return
+    buffer = io.BytesIO()
+    fig.savefig(buffer, dpi=dpi, format="png", metadata={"Software": None})
+    atomic_write_bytes(Path(path), buffer.getvalue())

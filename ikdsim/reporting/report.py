@@ -111,13 +111,15 @@ def district_shares(scenario: Scenario, seed: int) -> dict[str, float]:
     return {name: float(v) for name, v in zip(result.districts, last, strict=True)}
 
 
+# `--force` replaces an existing file only when it carries this (see ikdsim.io.folders).
+REPORT_SIGNATURE = "ikdsim report"
+
+
 def write_report(text: str, out: Path) -> Path:
-    """Write atomically: a reader never sees half a report."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.partial")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(out)
-    return out
+    """Write atomically: a reader never sees half a report, a failure or a kill leaves nothing."""
+    from ikdsim.io.folders import atomic_write_text
+
+    return atomic_write_text(out, text)
 
 
 # -- rendering -----------------------------------------------------------------------------
@@ -199,6 +201,7 @@ def render(inputs: ReportInputs) -> str:
         "<!doctype html>",
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f'<meta name="generator" content="{REPORT_SIGNATURE}">',
         f"<title>IKD adoption: {_e(first.name)}</title>",
         f"<style>{STYLE}</style></head><body><main>",
         f"<h1>Will {_e(first.name)} reach {_pct(first.target.share, 0)} IKD activation by "

@@ -24,6 +24,9 @@ Name = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_]
 Selection = Literal["all"] | list[str]
 
 SHARE_TOLERANCE = 1e-3
+# One seed range for files and the command line: what fits a signed 64-bit integer everywhere.
+SEED_MAX = 2**63 - 1
+Seed = Annotated[int, Field(ge=0, le=SEED_MAX)]
 
 
 class _Model(BaseModel):
@@ -301,7 +304,7 @@ class Scenario(_Model):
 
     name: Name = Field(description="Scenario identifier; also the default output folder name.")
     description: str = Field(default="", description="Free text for the reader.")
-    seed: int = Field(default=0, ge=0, description="Root seed of the random streams.")
+    seed: Seed = Field(default=0, description="Root seed of the random streams (0 to 2^63-1).")
     horizon: Horizon = Field(description="Simulated period, daily steps.")
     target: Target = Field(description="The activation target to test.")
     population: Population = Field(description="Who must hold an e-KTP and who can adopt.")
