@@ -29,7 +29,9 @@ def test_every_lever_of_the_scenario_is_found() -> None:
     }
     assert levers["team: one team of 2"].change == ("channels.outreach.team.teams=1",)
     assert levers["health integration"].change == ("services.health.integrated_from=null",)
-    assert levers["office service point"].change == ("channels.service_points.office.closes=2025-12-31",)
+    assert levers["office service point"].change == (
+        "channels.service_points.office.opens=null", "channels.service_points.office.closes=2025-12-31"
+    )
     # A requirement dated after the target date cannot contribute: it is not a lever here.
     assert "bansos requirement" not in {lv.name for lv in levers_in(small("services.bansos.required_from=2026-08-01"))}
 

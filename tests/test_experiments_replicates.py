@@ -157,7 +157,7 @@ def test_cli_auto_replicates(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--replicates", "0"], "at least 1"),
+        (["--replicates", "0"], "from 1 to"),
         (["--replicates", "many"], "whole number or 'auto'"),
         (["--replicates", "5", "--precision", "0.01"], "--precision applies to --replicates auto"),
         (["--precision", "0.01"], "--precision applies to --replicates auto"),

@@ -13,6 +13,7 @@ from ikdsim._optional import require
 from ikdsim.cli.common import Terminated, console, err_console, user_errors
 from ikdsim.errors import InputError
 from ikdsim.io.folders import default_folder
+from ikdsim.scenario.limits import MAX_REPLICATES, MAX_SENSITIVITY_N
 
 if TYPE_CHECKING:
     from ikdsim.experiments.sensitivity import Indices
@@ -78,8 +79,8 @@ def parse_replicates(text: str, precision: float | None) -> tuple[int | None, fl
         n = int(text)
     except ValueError:
         raise InputError(f"--replicates {text!r}: expected a whole number or 'auto'") from None
-    if n < 1:
-        raise InputError(f"--replicates {n}: must be at least 1")
+    if not 1 <= n <= MAX_REPLICATES:
+        raise InputError(f"--replicates {n}: must be from 1 to {MAX_REPLICATES:,} (see docs/limits.md)")
     if precision is not None:
         raise InputError("--precision applies to --replicates auto")
     return n, None
@@ -348,6 +349,8 @@ def sensitivity(
         size = n if n is not None else spec.sampler.n
         if size is None:
             raise InputError(f"{sweep_file}: give the sample size with --n or sampler.n")
+        if not 1 <= size <= MAX_SENSITIVITY_N:
+            raise InputError(f"--n {size}: must be from 1 to {MAX_SENSITIVITY_N:,} (see docs/limits.md)")
         base, _ = base_scenario(spec, doc, sweep_file)
         unit = sample(sa_method, list(spec.parameters), size, base.seed, levels)
         design = build_design(spec, doc, sweep_file, unit=unit)

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from ikdsim.cli.common import console, err_console, user_errors
 from ikdsim.errors import InputError
+from ikdsim.scenario.limits import MAX_REPLICATES
 from ikdsim.scenario.schema import SEED_MAX
 
 ScenariosArg = Annotated[list[str], typer.Argument(help="Scenario files or bundled names; the first is the baseline.")]
@@ -80,7 +81,9 @@ def _num(x: float, fmt: str) -> str:
 
 def compare(
     scenarios: ScenariosArg,
-    replicates: Annotated[int, typer.Option(min=2, help="Replicates per scenario (same seeds for all).")] = 20,
+    replicates: Annotated[
+        int, typer.Option(min=2, max=MAX_REPLICATES, help="Replicates per scenario (same seeds for all).")
+    ] = 20,
     seed: SeedOpt = None,
     set_: SetOpt = None,
     out: OutOpt = None,
@@ -112,13 +115,18 @@ def compare(
             _write_rows(tmp / "scenarios.csv", result.scenario_rows())
             _write_rows(tmp / "replicates.csv", result.replicate_rows())
             _write_rows(tmp / "paths.csv", result.path_rows())
-            write_json(tmp / "compare.json", {
-                "seed": result.seed,
-                "replicates": result.replicates,
-                "baseline": result.runs[0].label,
-                "scenarios": [{"label": r.label, "source": src, "scenario_sha256": scenario_sha256(r.scenario)}
-                              for r, src in zip(result.runs, scenarios, strict=True)],
-            })
+            write_json(
+                tmp / "compare.json",
+                {
+                    "seed": result.seed,
+                    "replicates": result.replicates,
+                    "baseline": result.runs[0].label,
+                    "scenarios": [
+                        {"label": r.label, "source": src, "scenario_sha256": scenario_sha256(r.scenario)}
+                        for r, src in zip(result.runs, scenarios, strict=True)
+                    ],
+                },
+            )
             (tmp / "scenario.resolved.yaml").write_text(dump_yaml(scenario_to_data(specs[0])), encoding="utf-8")
             if plot:
                 from ikdsim.reporting.figures import write_plots
@@ -129,35 +137,51 @@ def compare(
 
 
 def _print_comparison(result: Any) -> None:
-    units = {"share": (100.0, ".3f", " pts"), "probability": (100.0, ".0f", " pts"), "people": (1.0, ",.0f", ""),
-             "days": (1.0, ".1f", " d")}
+    units = {
+        "share": (100.0, ".3f", " pts"),
+        "probability": (100.0, ".0f", " pts"),
+        "people": (1.0, ",.0f", ""),
+        "days": (1.0, ".1f", " d"),
+    }
     by_scenario: dict[str, list[Any]] = {}
     for d in result.differences:
         by_scenario.setdefault(d.scenario, []).append(d)
     for name, diffs in by_scenario.items():
-        table = Table("figure", "difference", "paired ±", "unpaired ±", "width ratio", title_justify="left",
-                      title=f"{name} minus {result.runs[0].label} ({result.replicates} paired replicates, "
-                            f"seed {result.seed}, 95 % intervals)")
+        table = Table(
+            "figure",
+            "difference",
+            "paired ±",
+            "unpaired ±",
+            "width ratio",
+            title_justify="left",
+            title=f"{name} minus {result.runs[0].label} ({result.replicates} paired replicates, "
+            f"seed {result.seed}, 95 % intervals)",
+        )
         for d in diffs:
             scale, fmt, unit = units[d.metric.unit]
             if d.metric.binary:  # Newcombe intervals are not symmetric: give both ends
-                spread = [f"{_num(i.low * scale, '+.0f')} to {_num(i.high * scale, '+.0f')}"
-                          for i in (d.paired, d.unpaired)]
+                spread = [
+                    f"{_num(i.low * scale, '+.0f')} to {_num(i.high * scale, '+.0f')}" for i in (d.paired, d.unpaired)
+                ]
             else:
                 spread = [_num(i.width / 2 * scale, fmt) for i in (d.paired, d.unpaired)]
             estimate = _num(d.paired.estimate * scale, "+" + fmt)
-            table.add_row(d.metric.name, estimate + (unit if estimate != "n/a" else ""), *spread,
-                          _num(d.width_ratio, ".2f"))
+            table.add_row(
+                d.metric.name, estimate + (unit if estimate != "n/a" else ""), *spread, _num(d.width_ratio, ".2f")
+            )
         console.print(table)
         final = next(d for d in diffs if d.metric.name == "final_share")
         if final.paired.width == 0 and final.paired.estimate == 0:
             console.print("Identical in every replicate: with the same random numbers these scenarios do not differ.")
         elif final.width_ratio < 0.95:
-            console.print(f"Common random numbers make the final-share interval {1 / final.width_ratio:.1f}× "
-                          "narrower than independent runs would.")
+            console.print(
+                f"Common random numbers make the final-share interval {1 / final.width_ratio:.1f}× "
+                "narrower than independent runs would."
+            )
         elif not math.isnan(final.width_ratio):
-            console.print("Common random numbers did not narrow the final-share interval here "
-                          f"(ratio {final.width_ratio:.2f}).")
+            console.print(
+                f"Common random numbers did not narrow the final-share interval here (ratio {final.width_ratio:.2f})."
+            )
 
 
 # -- attribute -----------------------------------------------------------------------------
@@ -165,7 +189,9 @@ def _print_comparison(result: Any) -> None:
 
 def attribute(
     scenario: ScenarioArg,
-    replicates: Annotated[int, typer.Option(min=2, help="Replicates per counterfactual (same seeds).")] = 10,
+    replicates: Annotated[
+        int, typer.Option(min=2, max=MAX_REPLICATES, help="Replicates per counterfactual (same seeds).")
+    ] = 10,
     candidate: Annotated[
         list[str] | None,
         typer.Option("--candidate", help="A change not in the scenario yet, PATH=VALUE, valued alike (repeatable)."),
@@ -195,8 +221,9 @@ def attribute(
         (spec,) = _load([scenario], set_ or [])
         folder = _out(out, spec.name, "attribution", force)
         with _engine(workers, dask, scheduler) as engine:
-            result = run_attribute(spec, replicates, seed, candidate or [], executor=engine.executor,
-                                   queue_days=queue_days)
+            result = run_attribute(
+                spec, replicates, seed, candidate or [], executor=engine.executor, queue_days=queue_days
+            )
         with atomic_folder(folder, force) as tmp:
             _write_rows(tmp / "attribution.csv", result.table())
             _write_rows(tmp / "months.csv", [m.row() for m in result.months])
@@ -211,32 +238,59 @@ def _attribution_plot(result: Any, path: Path) -> None:
 
     ranked = result.ranked()
     fig, (ax,) = plots.new_figure(height=max(2.5, 0.42 * len(ranked) + 1.2))
-    plots.contribution_bars(ax, [c.lever.name for c in ranked], [c.activations.estimate for c in ranked],
-                            [c.activations.low for c in ranked], [c.activations.high for c in ranked])
+    plots.contribution_bars(
+        ax,
+        [c.lever.name for c in ranked],
+        [c.activations.estimate for c in ranked],
+        [c.activations.low for c in ranked],
+        [c.activations.high for c in ranked],
+    )
     plots.save(fig, path)
 
 
 def _print_attribution(result: Any) -> None:
     by = result.base.scenario.target.by
-    table = Table(title=f"Activations by {by} owed to each lever ({result.base.replicates} paired replicates)",
-                  title_justify="left")
+    table = Table(
+        title=f"Activations by {by} owed to each lever ({result.base.replicates} paired replicates)",
+        title_justify="left",
+    )
     for col in ("rank", "lever", "activations", "95 % interval", "P(target) change"):
         table.add_column(col, justify="left" if col == "lever" else "right")
     for row in result.table():
         if row["rank"] == 1 and not row["in_scenario"]:
             table.add_section()
-        table.add_row(str(row["rank"]), row["lever"], _num(row["activations"], ",.0f"),
-                      f"{_num(row['activations_low'], ',.0f')} to {_num(row['activations_high'], ',.0f')}",
-                      _num(row["prob_target_change"], "+.0%"))
+        table.add_row(
+            str(row["rank"]),
+            row["lever"],
+            _num(row["activations"], ",.0f"),
+            f"{_num(row['activations_low'], ',.0f')} to {_num(row['activations_high'], ',.0f')}",
+            _num(row["prob_target_change"], "+.0%"),
+        )
     console.print(table)
-    months = Table("month", "decisions", "activations", "use of capacity", "wait (days)", "limited by",
-                   title="Demand or capacity, month by month", title_justify="left")
+    months = Table(
+        "month",
+        "decisions",
+        "activations",
+        "use of capacity",
+        "wait (days)",
+        "limited by",
+        title="Demand or capacity, month by month",
+        title_justify="left",
+    )
     for m in result.months:
-        months.add_row(m.month, f"{m.decisions:,.0f}", f"{m.activations:,.0f}", _num(m.utilisation, ".0%"),
-                       _num(m.wait_days, ".1f"), m.limited_by)
+        months.add_row(
+            m.month,
+            f"{m.decisions:,.0f}",
+            f"{m.activations:,.0f}",
+            _num(m.utilisation, ".0%"),
+            _num(m.wait_days, ".1f"),
+            m.limited_by,
+        )
     console.print(months)
-    console.print("demand-limited: more integrations, requirements or campaigns help; capacity-limited: more "
-                  "officers or service points help (see months.csv).")
+    console.print(
+        "demand-limited: more integrations, requirements or campaigns help; capacity-limited: more "
+        "officers or service points help (see months.csv)."
+    )
 
 
 # -- solve ---------------------------------------------------------------------------------
@@ -248,7 +302,9 @@ def solve(
     min_: Annotated[str, typer.Option("--min", help="Smallest value (or earliest date) to try.")],
     max_: Annotated[str, typer.Option("--max", help="Largest value (or latest date) to try.")],
     probability: Annotated[float, typer.Option(help="Required probability of reaching the target.")] = 0.8,
-    replicates: Annotated[int, typer.Option(min=1, help="Replicates per probe (same seeds at every probe).")] = 20,
+    replicates: Annotated[
+        int, typer.Option(min=1, max=MAX_REPLICATES, help="Replicates per probe (same seeds at every probe).")
+    ] = 20,
     tolerance: Annotated[
         float | None, typer.Option(help="Stop when the bracket is this narrow (numbers; default range/100).")
     ] = None,
@@ -278,12 +334,24 @@ def solve(
         folder = _out(out, spec.name, "solve", force)
 
         def show(probe: Any) -> None:
-            err_console.print(f"  {lever} = {probe.row(probability)['value']}: target reached in "
-                              f"{probe.reached} of {probe.replicates}")
+            err_console.print(
+                f"  {lever} = {probe.row(probability)['value']}: target reached in "
+                f"{probe.reached} of {probe.replicates}"
+            )
 
         with _engine(workers, dask, scheduler) as engine:
-            result = run_solve(spec, lever, lo, hi, probability, replicates, seed, tolerance=tolerance,
-                               executor=engine.executor, on_probe=show)
+            result = run_solve(
+                spec,
+                lever,
+                lo,
+                hi,
+                probability,
+                replicates,
+                seed,
+                tolerance=tolerance,
+                executor=engine.executor,
+                on_probe=show,
+            )
         with atomic_folder(folder, force) as tmp:
             _write_rows(tmp / "solve.csv", [p.row(probability) for p in result.curve()])
             write_json(tmp / "solve.json", result.summary())
@@ -298,46 +366,74 @@ def _solve_plot(result: Any, path: Path) -> None:
 
     curve = result.curve()
     fig, (ax,) = plots.new_figure()
-    plots.probability_curve(ax, [p.value for p in curve], [p.probability for p in curve],
-                            [p.interval.low for p in curve], [p.interval.high for p in curve],
-                            result.probability, result.answer, result.lever.path)
+    plots.probability_curve(
+        ax,
+        [p.value for p in curve],
+        [p.probability for p in curve],
+        [p.interval.low for p in curve],
+        [p.interval.high for p in curve],
+        result.probability,
+        result.answer,
+        result.lever.path,
+    )
     plots.save(fig, path)
 
 
 def _print_solution(result: Any, target_share: float) -> None:
     from ikdsim.analysis.levers import format_value
 
-    table = Table("value", "reached", "probability", "95 % interval", f"chance ≥ {result.probability:.0%}",
-                  "mean share", title=f"Probability of reaching the target by {result.lever.path}",
-                  title_justify="left")
+    table = Table(
+        "value",
+        "reached",
+        "probability",
+        "95 % interval",
+        f"chance ≥ {result.probability:.0%}",
+        "mean share",
+        title=f"Probability of reaching the target by {result.lever.path}",
+        title_justify="left",
+    )
     for p in result.curve():
         row = p.row(result.probability)
-        table.add_row(row["value"], f"{p.reached}/{p.replicates}", f"{p.probability:.0%}",
-                      f"{p.interval.low:.0%} to {p.interval.high:.0%}", f"{row['chance_at_least_target']:.0%}",
-                      _num(p.share, ".1%"))
+        table.add_row(
+            row["value"],
+            f"{p.reached}/{p.replicates}",
+            f"{p.probability:.0%}",
+            f"{p.interval.low:.0%} to {p.interval.high:.0%}",
+            f"{row['chance_at_least_target']:.0%}",
+            _num(p.share, ".1%"),
+        )
     console.print(table)
     s = result.summary()
     want = f"{result.probability:.0%}"
     if result.status == "unreachable":
         best = result.curve()[0 if result.lever.kind == "date" else -1]
-        console.print(f"[bold red]Not reachable in the range[/bold red]: even at {format_value(best.value)} the "
-                      f"target is reached in {best.probability:.0%} of the futures (needed: {want}); mean share on "
-                      f"the target date {_num(best.share, '.1%')} against {target_share:.0%}.")
+        console.print(
+            f"[bold red]Not reachable in the range[/bold red]: even at {format_value(best.value)} the "
+            f"target is reached in {best.probability:.0%} of the futures (needed: {want}); mean share on "
+            f"the target date {_num(best.share, '.1%')} against {target_share:.0%}."
+        )
         return
     word = "latest date" if result.lever.kind == "date" else "smallest value"
     note = " (the end of the range: the target is met already there)" if result.status == "range_end" else ""
-    console.print(f"[bold]Answer[/bold]: {word} of {result.lever.path} reaching the target with probability ≥ "
-                  f"{want}: [bold]{s['answer']}[/bold]{note}.")
+    console.print(
+        f"[bold]Answer[/bold]: {word} of {result.lever.path} reaching the target with probability ≥ "
+        f"{want}: [bold]{s['answer']}[/bold]{note}."
+    )
     lo, hi = s["answer_interval"]
-    console.print(f"How sure: at {s['answer']} the target was reached with probability "
-                  f"{s['answer_probability']:.0%} (95 % interval {lo:.0%} to {hi:.0%}); chance that the true "
-                  f"probability is at least {want}: {s['chance_answer_meets_target']:.0%}.")
+    console.print(
+        f"How sure: at {s['answer']} the target was reached with probability "
+        f"{s['answer_probability']:.0%} (95 % interval {lo:.0%} to {hi:.0%}); chance that the true "
+        f"probability is at least {want}: {s['chance_answer_meets_target']:.0%}."
+    )
     if s["neighbour"] is not None:
-        console.print(f"At {s['neighbour']} it was {s['neighbour_probability']:.0%}; chance that it truly falls "
-                      f"short: {s['chance_neighbour_fails']:.0%}.")
+        console.print(
+            f"At {s['neighbour']} it was {s['neighbour_probability']:.0%}; chance that it truly falls "
+            f"short: {s['chance_neighbour_fails']:.0%}."
+        )
     if not result.monotone:
-        console.print("[yellow]The measured curve is not monotone: more replicates would make the answer firmer."
-                      "[/yellow]")
+        console.print(
+            "[yellow]The measured curve is not monotone: more replicates would make the answer firmer.[/yellow]"
+        )
 
 
 # -- calibrate -----------------------------------------------------------------------------
@@ -352,7 +448,9 @@ def calibrate(
     observations: Annotated[
         Path | None, typer.Option(help="CSV with date and activated or share (default: the scenario's observations).")
     ] = None,
-    replicates: Annotated[int, typer.Option(min=1, help="Replicates per evaluation (fixed seeds).")] = 4,
+    replicates: Annotated[
+        int, typer.Option(min=1, max=MAX_REPLICATES, help="Replicates per evaluation (fixed seeds).")
+    ] = 4,
     max_evals: Annotated[int | None, typer.Option(min=1, help="Evaluations the optimiser may use.")] = None,
     xtol: Annotated[float, typer.Option(min=1e-6, max=0.5, help="Tolerance, as a fraction of each range.")] = 1e-3,
     profile: Annotated[bool, typer.Option("--profile/--no-profile", help="Profile-likelihood intervals.")] = True,
@@ -381,12 +479,26 @@ def calibrate(
         observed = read_csv(observations, spec) if observations is not None else None
         folder = _out(out, spec.name, "calibration", force)
         with _engine(workers, dask, scheduler) as engine:
-            result = run_calibrate(spec, fit, observed, replicates, seed, max_evals=max_evals, xtol=xtol,
-                                   profile=profile, executor=engine.executor,
-                                   progress=lambda m: err_console.print(f"  {m}"))
+            result = run_calibrate(
+                spec,
+                fit,
+                observed,
+                replicates,
+                seed,
+                max_evals=max_evals,
+                xtol=xtol,
+                profile=profile,
+                executor=engine.executor,
+                progress=lambda m: err_console.print(f"  {m}"),
+            )
             calibrated = result.calibrated()
-            changes = {f.parameter.path: (f.estimate, f"calibrated by ikdsim: 95 % profile interval {f.low:.6g} to "
-                                          f"{f.high:.6g}") for f in result.fits}
+            changes = {
+                f.parameter.path: (
+                    f.estimate,
+                    f"calibrated by ikdsim: 95 % profile interval {f.low:.6g} to {f.high:.6g}",
+                )
+                for f in result.fits
+            }
             text = edited_text(None if set_ else _source_path(scenario), calibrated, changes)
             fit_runs = None
             if plot:
@@ -416,7 +528,8 @@ def _fit_plot(runs: Any, result: Any, path: Path) -> None:
     low, high = np.percentile(share, [5, 95], axis=0)
     fig, (ax,) = plots.new_figure()
     plots.share_over_time(
-        ax, [Band("calibrated (mean, 5-95 %)", runs.dates, share.mean(axis=0), low, high)],
+        ax,
+        [Band("calibrated (mean, 5-95 %)", runs.dates, share.mean(axis=0), low, high)],
         observations=[Point(o.date, o.share) for o in [*result.skipped, *result.observed]],
     )
     ax.set_title(f"{result.scenario.name}: calibrated path against the observations")
@@ -424,30 +537,45 @@ def _fit_plot(runs: Any, result: Any, path: Path) -> None:
 
 
 def _print_calibration(result: Any) -> None:
-    table = Table("parameter", "estimate", "95 % interval", "search range",
-                  title=f"Calibration ({result.method}; {len(result.evaluations)} evaluations × "
-                        f"{result.replicates} replicates)", title_justify="left")
+    table = Table(
+        "parameter",
+        "estimate",
+        "95 % interval",
+        "search range",
+        title=f"Calibration ({result.method}; {len(result.evaluations)} evaluations × {result.replicates} replicates)",
+        title_justify="left",
+    )
     for f in result.fits:
         note = " (at the end of the range)" if f.at_bound else ""
         if f.at_bound:
-            err_console.print(f"[yellow]warning:[/yellow] {f.parameter.path} fits at the end of its search range; "
-                              "widen it with --fit PATH=LOW:HIGH if the schema allows.")
+            err_console.print(
+                f"[yellow]warning:[/yellow] {f.parameter.path} fits at the end of its search range; "
+                "widen it with --fit PATH=LOW:HIGH if the schema allows."
+            )
         lo = f"{f.low:.6g}" + ("≤" if f.low_at_bound else "")
         hi = f"{f.high:.6g}" + ("+" if f.high_at_bound else "")
-        table.add_row(f.parameter.path, f"{f.estimate:.6g}{note}", f"{lo} to {hi}",
-                      f"{f.parameter.low:.6g} to {f.parameter.high:.6g}")
+        table.add_row(
+            f.parameter.path,
+            f"{f.estimate:.6g}{note}",
+            f"{lo} to {hi}",
+            f"{f.parameter.low:.6g} to {f.parameter.high:.6g}",
+        )
     console.print(table)
     fit = Table("date", "observed", "simulated", "error", title="Fit", title_justify="left")
     for row in result.fit_rows():
-        fit.add_row(row["date"], f"{row['observed']:,}", f"{row['simulated']:,.0f}",
-                    _num(row["relative_error"], "+.1%"))
+        fit.add_row(
+            row["date"], f"{row['observed']:,}", f"{row['simulated']:,.0f}", _num(row["relative_error"], "+.1%")
+        )
     console.print(fit)
     d = result.dispersion
-    console.print(f"Dispersion φ = {d['phi']:.3g} (run-to-run {_num(d['process'], '.3g')}, lack of fit "
-                  f"{_num(d['pearson'], '.3g')}): the interval is the binomial one widened by √φ.")
+    console.print(
+        f"Dispersion φ = {d['phi']:.3g} (run-to-run {_num(d['process'], '.3g')}, lack of fit "
+        f"{_num(d['pearson'], '.3g')}): the interval is the binomial one widened by √φ."
+    )
     if result.skipped:
-        console.print(f"{len(result.skipped)} observation(s) on the first day were not fitted: they are the "
-                      "starting value.")
+        console.print(
+            f"{len(result.skipped)} observation(s) on the first day were not fitted: they are the starting value."
+        )
 
 
 # -- plot and report -----------------------------------------------------------------------
@@ -472,12 +600,12 @@ def plot(
 def report(
     scenarios: ScenariosArg,
     out: Annotated[Path | None, typer.Option(help="HTML file (default: results/<scenario>-report.html).")] = None,
-    replicates: Annotated[int, typer.Option(min=2, help="Simulated futures per scenario.")] = 20,
+    replicates: Annotated[int, typer.Option(min=2, max=MAX_REPLICATES, help="Simulated futures per scenario.")] = 20,
     attribution: Annotated[
         bool, typer.Option("--attribution/--no-attribution", help="Value each lever of the first scenario.")
     ] = True,
     attribution_replicates: Annotated[
-        int | None, typer.Option(min=2, help="Replicates per lever (default: --replicates).")
+        int | None, typer.Option(min=2, max=MAX_REPLICATES, help="Replicates per lever (default: --replicates).")
     ] = None,
     seed: SeedOpt = None,
     set_: SetOpt = None,
@@ -499,9 +627,16 @@ def report(
         path = out or default_file(specs[0].name, "report", "html", what="scenario name")
         check_file_destination(path, force, REPORT_SIGNATURE)
         with _engine(workers, dask, scheduler) as engine:
-            text = build_report(specs, [_source_path(s) for s in scenarios], replicates, seed,
-                                attribution=attribution, attribution_replicates=attribution_replicates,
-                                executor=engine.executor, overrides=set_ or [])
+            text = build_report(
+                specs,
+                [_source_path(s) for s in scenarios],
+                replicates,
+                seed,
+                attribution=attribution,
+                attribution_replicates=attribution_replicates,
+                executor=engine.executor,
+                overrides=set_ or [],
+            )
         write_report(text, path)
         console.print(f"Report written to [bold]{path}[/bold] ({len(text) // 1024:,} KiB, self-contained)")
 

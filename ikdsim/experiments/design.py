@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 import types
 import typing
 from collections.abc import Iterator
@@ -24,6 +25,7 @@ from ikdsim.errors import InputError
 from ikdsim.experiments.samplers import Axis, decode, full_factorial, unit_sample
 from ikdsim.experiments.sweep import SweepSpec, located
 from ikdsim.scenario.bundled import resolve
+from ikdsim.scenario.limits import MAX_SWEEP_POINTS
 from ikdsim.scenario.loader import (
     Document,
     read_document,
@@ -138,14 +140,19 @@ def _grid(axes: list[Axis], spec: SweepSpec, doc: Document) -> list[tuple[Any, .
             axis.grid_values()
         except ValueError as exc:
             raise located(doc, ("parameters", axis.path, "levels"), str(exc)) from None
+    size = math.prod(len(a.grid_values()) for a in axes)
+    if size > MAX_SWEEP_POINTS:
+        raise located(
+            doc, ("parameters",), f"the grid has {size:,} points; at most {MAX_SWEEP_POINTS:,} (see docs/limits.md)"
+        )
     points = full_factorial(axes)
     n = spec.sampler.n
     if n is not None and n != len(points):
         sizes = " × ".join(str(len(a.grid_values())) for a in axes)
         raise located(
-            doc, ("sampler", "n"),
-            f"asks for {n} grid points, but the values give {sizes} = {len(points)}; "
-            "remove n or change the values",
+            doc,
+            ("sampler", "n"),
+            f"asks for {n} grid points, but the values give {sizes} = {len(points)}; remove n or change the values",
         )
     return points
 

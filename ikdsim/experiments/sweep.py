@@ -14,9 +14,11 @@ import math
 from pathlib import Path
 from typing import Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from ikdsim.errors import InputError
+from ikdsim.scenario.base import _Model
+from ikdsim.scenario.limits import MAX_REPLICATES, MAX_SWEEP_POINTS
 from ikdsim.scenario.loader import Document, read_document, validate
 from ikdsim.scenario.schema import Name, Seed
 
@@ -35,10 +37,6 @@ OUTPUTS: dict[str, Literal["float", "int", "bool", "date"]] = {
 }
 DEFAULT_OUTPUTS = ["final_share", "date_target_reached", "target_reached", "mean_wait_days"]
 Method = Literal["grid", "lhs", "sobol", "random"]
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 def _bound(value: Any) -> float | int | dt.date:
@@ -103,7 +101,10 @@ class Parameter(_Model):
 class Sampler(_Model):
     method: Method = Field(default="lhs", description="grid (full factorial) | lhs | sobol | random.")
     n: int | None = Field(
-        default=None, ge=1, description="Points to sample (lhs, sobol: a power of 2, random); grid: optional check."
+        default=None,
+        ge=1,
+        le=MAX_SWEEP_POINTS,
+        description="Points to sample (lhs, sobol: a power of 2, random); grid: optional check.",
     )
 
 
@@ -118,7 +119,7 @@ class SweepSpec(_Model):
     set: dict[str, Any] = Field(
         default_factory=dict, description="Fixed changes to the base scenario, PATH: VALUE (like --set)."
     )
-    replicates: int = Field(default=1, ge=1, description="Replicates per point (count).")
+    replicates: int = Field(default=1, ge=1, le=MAX_REPLICATES, description="Replicates per point (count).")
     seed: Seed | None = Field(
         default=None,
         description="Root seed; every point runs replicate r from the same seed (default: the scenario's).",
@@ -172,7 +173,8 @@ def check_sampler(spec: SweepSpec, doc: Document) -> None:
         for path, param in spec.parameters.items():
             if param.is_range and param.levels is None:
                 raise located(
-                    doc, ("parameters", path),
+                    doc,
+                    ("parameters", path),
                     "the grid sampler takes explicit values: give values: [...], or levels: K with low and high",
                 )
         return
@@ -184,6 +186,7 @@ def check_sampler(spec: SweepSpec, doc: Document) -> None:
     if method == "sobol" and n & (n - 1):
         below = 1 << (n.bit_length() - 1)
         raise located(
-            doc, ("sampler", "n"),
+            doc,
+            ("sampler", "n"),
             f"a Sobol' sample keeps its balance properties only with n a power of 2; use {below} or {below * 2}",
         )

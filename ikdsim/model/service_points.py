@@ -64,7 +64,7 @@ class ServicePointChannel(Component):
         if p.capacity > 0 and (p.opens is None or p.opens <= by) and (p.closes is None or p.closes >= start):
             # Closed from the day before the horizon; its districts may then have no point left.
             return [Counterfactual(f"{p.name} service point", "service_point",
-                                   (f"{self.path}.closes={day_before(start)}",))]
+                                   (f"{self.path}.opens=null", f"{self.path}.closes={day_before(start)}"))]
         return []
 
     def bind(self, ctx: Context) -> None:

@@ -6,7 +6,9 @@ import difflib
 import hashlib
 import io
 import json
+import math
 import re
+import stat
 import types
 import typing
 from collections.abc import Iterable, Mapping, Sequence
@@ -15,11 +17,13 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
+from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar, merge_attrib
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from ikdsim.errors import InputError
+from ikdsim.scenario.limits import MAX_FILE_BYTES, MAX_YAML_NODES
 from ikdsim.scenario.schema import Scenario
+from ikdsim.scenario.yamlsafe import DATE_HINT, prescan
 
 Loc = tuple[str | int, ...]
 # Tags the YAML core schema resolves by itself; anything else is an object tag we refuse.
@@ -50,8 +54,11 @@ class Document:
 
 
 def parse_yaml(text: str, origin: str) -> Document:
+    if len(text) > MAX_FILE_BYTES:
+        raise InputError(f"{origin}: {len(text):,} characters; scenario and sweep files are at most {MAX_FILE_BYTES:,}")
     yaml = YAML(typ="rt")
     try:
+        prescan(text, origin)  # bounds first: nothing is built from a hostile file
         root = yaml.load(io.StringIO(text))
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -59,10 +66,12 @@ def parse_yaml(text: str, origin: str) -> Document:
         raise InputError(f"{where}: YAML syntax error: {exc.problem or exc.context}") from None
     except YAMLError as exc:
         raise InputError(f"{origin}: YAML error: {exc}") from None
-    except ValueError as exc:  # ruamel builds dates eagerly: 2026-13-01 fails here
-        raise InputError(f"{origin}: invalid value in YAML: {exc}") from None
+    except ValueError as exc:  # ruamel builds dates eagerly (prescan names the line first)
+        raise InputError(f"{origin}: invalid value in YAML: {exc}; {DATE_HINT}") from None
+    except RecursionError:
+        raise InputError(f"{origin}: nested too deeply") from None
     lines: dict[Loc, int] = {(): 1}
-    data = _plain(root, (), lines, origin)
+    data = _plain(root, (), lines, origin, [0])
     if data is None:
         data = {}
     return Document(data, lines, origin)
@@ -73,8 +82,18 @@ def _tag(node: Any) -> str | None:
     return getattr(tag, "value", tag) if tag is not None else None
 
 
-def _plain(node: Any, loc: Loc, lines: dict[Loc, int], origin: str) -> Any:
-    """Strip ruamel's round-trip types, recording the line of every key and item."""
+def _plain(node: Any, loc: Loc, lines: dict[Loc, int], origin: str, count: list[int]) -> Any:
+    """Strip ruamel's round-trip types, recording the line of every key and item.
+
+    `count` holds the nodes built so far: aliases share nodes in ruamel's tree but are expanded
+    here, so this is where an alias bomb would grow and where it is stopped.
+    """
+    count[0] += 1
+    if count[0] > MAX_YAML_NODES:
+        raise InputError(
+            f"{origin}: more than {MAX_YAML_NODES:,} values once YAML aliases (*name) are expanded; "
+            "scenario files hold a few hundred"
+        )
     if isinstance(node, TaggedScalar) or _tag(node) not in _PLAIN_TAGS:
         line = lines.get(loc, 0)
         raise InputError(
@@ -82,21 +101,30 @@ def _plain(node: Any, loc: Loc, lines: dict[Loc, int], origin: str) -> Any:
             "(scenario files hold plain data only)"
         )
     if isinstance(node, CommentedMap):
+        if getattr(node, merge_attrib, None):
+            line = lines.get(loc, 0)
+            raise InputError(f"{origin}:{line}: {_dotted(loc) or 'document'}: YAML merge keys (<<) are not supported")
         out: dict[Any, Any] = {}
         for key in node:
             line = node.lc.key(key)[0] + 1
             lines[(*loc, str(key))] = line
             out[str(key) if not isinstance(key, str) else key] = _plain(
-                node[key], (*loc, str(key)), lines, origin
+                node[key], (*loc, str(key)), lines, origin, count
             )
         return out
     if isinstance(node, CommentedSeq):
         items = []
         for i, item in enumerate(node):
             lines[(*loc, i)] = node.lc.item(i)[0] + 1
-            items.append(_plain(item, (*loc, i), lines, origin))
+            items.append(_plain(item, (*loc, i), lines, origin, count))
         return items
     if isinstance(node, float):
+        if not math.isfinite(node):
+            line = lines.get(loc, 0)
+            raise InputError(
+                f"{origin}:{line}: {_dotted(loc) or 'document'}: {node} is not a finite number; "
+                "every number must be finite"
+            )
         return float(node)
     if isinstance(node, bool):
         return bool(node)
@@ -109,6 +137,15 @@ def _plain(node: Any, loc: Loc, lines: dict[Loc, int], origin: str) -> Any:
 
 def read_document(path: Path) -> Document:
     try:
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError(f"{path}: not a regular file (a device, pipe or socket cannot be a scenario file)")
+        if info.st_size > MAX_FILE_BYTES:
+            raise InputError(
+                f"{path}: {info.st_size:,} bytes; scenario and sweep files are at most {MAX_FILE_BYTES:,} bytes"
+            )
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
@@ -156,6 +193,8 @@ def _describe(err: Any, doc: Document, model: type[BaseModel]) -> str:
         msg = "required field is missing"
     elif not isinstance(err.get("input"), dict | list) and err["type"] != "value_error":
         msg = f"{msg} (got {err.get('input')!r})"
+    if err["type"].startswith("date"):
+        msg = f"{msg}; {DATE_HINT}"
     return f"{where}{path}: {msg}"
 
 

@@ -8,29 +8,59 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Annotated, Literal, Self
+from typing import Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-from pydantic.fields import FieldInfo
+from pydantic import Field, field_validator, model_validator
 
-Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-ALL: Literal["all"] = "all"
+from ikdsim.scenario.base import (
+    ALL,
+    SEED_MAX,
+    WEEKDAYS,
+    Description,
+    Name,
+    NonNeg,
+    Seed,
+    Selection,
+    Share,
+    Weekday,
+    _Model,
+)
+from ikdsim.scenario.channels import (
+    Channels,
+    ChannelSpec,
+    Outreach,
+    ServicePoint,
+    Venue,
+    add_channel_kind,
+    remove_channel_kind,
+)
+from ikdsim.scenario.limits import (
+    MAX_HOLIDAYS,
+    MAX_HORIZON_DAYS,
+    MAX_LIST_ITEMS,
+    MAX_POPULATION,
+    PROPENSITY_SHAPE,
+)
 
-Share = Annotated[float, Field(ge=0.0, le=1.0)]
-NonNeg = Annotated[float, Field(ge=0.0)]
-# Names become column names (`activations_<name>`), so keep them to a safe alphabet.
-Name = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")]
-Selection = Literal["all"] | list[str]
+__all__ = [
+    "ALL",
+    "SEED_MAX",
+    "WEEKDAYS",
+    "ChannelSpec",
+    "Channels",
+    "Name",
+    "Outreach",
+    "Seed",
+    "Selection",
+    "ServicePoint",
+    "Share",
+    "Venue",
+    "Weekday",
+    "add_channel_kind",
+    "remove_channel_kind",
+]
 
 SHARE_TOLERANCE = 1e-3
-# One seed range for files and the command line: what fits a signed 64-bit integer everywhere.
-SEED_MAX = 2**63 - 1
-Seed = Annotated[int, Field(ge=0, le=SEED_MAX)]
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
 
 
 class Horizon(_Model):
@@ -41,6 +71,10 @@ class Horizon(_Model):
     def _ordered(self) -> Self:
         if self.end < self.start:
             raise ValueError(f"end: {self.end} is before start ({self.start})")
+        if self.days > MAX_HORIZON_DAYS:
+            raise ValueError(
+                f"end: the horizon is {self.days:,} days; at most {MAX_HORIZON_DAYS:,} (see docs/limits.md)"
+            )
         return self
 
     @property
@@ -56,13 +90,12 @@ class Target(_Model):
 class Group(_Model):
     share: Share = Field(description="Share of the wajib-KTP population in this group (fraction).")
     smartphone: Share = Field(
-        description="Share of the group with a phone able to run the IKD app (fraction); "
-        "only they are eligible."
+        description="Share of the group with a phone able to run the IKD app (fraction); only they are eligible."
     )
 
 
 class Population(_Model):
-    total: int = Field(gt=0, description="Wajib-KTP residents (people).")
+    total: int = Field(gt=0, le=MAX_POPULATION, description="Wajib-KTP residents (people).")
     initial_activated: int | None = Field(
         default=None, ge=0, description="People with IKD activated on horizon.start (people)."
     )
@@ -70,10 +103,12 @@ class Population(_Model):
         default=None, description="Alternative to initial_activated: share of population.total (fraction)."
     )
     districts: dict[Name, Share] = Field(
-        min_length=1, description="Share of the population living in each district (fractions summing to 1)."
+        min_length=1,
+        max_length=MAX_LIST_ITEMS,
+        description="Share of the population living in each district (fractions summing to 1).",
     )
     groups: dict[Name, Group] = Field(
-        min_length=1, description="Population groups (occupation/age); shares sum to 1."
+        min_length=1, max_length=MAX_LIST_ITEMS, description="Population groups (occupation/age); shares sum to 1."
     )
 
     @model_validator(mode="after")
@@ -110,14 +145,15 @@ class Population(_Model):
 class PropensityClasses(_Model):
     count: int = Field(default=1, ge=1, le=20, description="Number of propensity classes K (count).")
     shape: float = Field(
-        default=2.0, gt=0.0, description="Gamma shape of the propensity multiplier (mean 1); smaller is more spread."
+        default=2.0,
+        ge=PROPENSITY_SHAPE[0],
+        le=PROPENSITY_SHAPE[1],
+        description="Gamma shape of the propensity multiplier (mean 1); smaller is more spread.",
     )
 
 
 class Adoption(_Model):
-    base_rate: NonNeg = Field(
-        description="Hazard of deciding to activate with no service benefit (per year)."
-    )
+    base_rate: NonNeg = Field(description="Hazard of deciding to activate with no service benefit (per year).")
     word_of_mouth: NonNeg = Field(
         default=0.0, description="Bass imitation coefficient q, multiplied by the activated share (per year)."
     )
@@ -171,119 +207,10 @@ class Campaign(_Model):
         return self
 
 
-class ChannelSpec(_Model):
-    """What every channel kind has: a name (its column `activations_<name>`) and the districts it serves.
-
-    A channel kind is one subclass here plus one list field of `Channels` (see `add_channel_kind`),
-    and one component class in `ikdsim.model` registered for it.
-    """
-
-    name: Name = Field(description="Channel identifier.")
-    districts: Selection = Field(default=ALL, description="Districts served: 'all' or a list of names.")
-
-    def group_selections(self) -> list[tuple[str, Selection]]:
-        """(path below the item, selection) of every group selection, for the cross-reference check."""
-        return []
-
-
-class ServicePoint(ChannelSpec):
-    name: Name = Field(description="Service point identifier.")
-    districts: Selection = Field(default=ALL, description="Catchment: 'all' or a list of district names.")
-    counters: int = Field(default=1, ge=0, description="Officers serving activation at the same time (count).")
-    minutes_per_activation: float = Field(
-        default=10.0, gt=0.0, description="Officer time per activation (minutes)."
-    )
-    hours_per_day: float = Field(default=7.0, ge=0.0, le=24.0, description="Service hours on an open day (hours).")
-    open_weekdays: list[Weekday] = Field(
-        default_factory=lambda: list(WEEKDAYS[:5]), description="Weekdays the point is open."
-    )
-    opens: dt.date | None = Field(default=None, description="Date the point starts serving (date); null: open.")
-    closes: dt.date | None = Field(default=None, description="Last date the point serves (date); null: never closes.")
-    daily_capacity: int | None = Field(
-        default=None, ge=0, description="Activations per open day (people); overrides counters·hours·60/minutes."
-    )
-
-    @property
-    def capacity(self) -> int:
-        if self.daily_capacity is not None:
-            return self.daily_capacity
-        # Whole activations only: a started one that cannot finish before closing is not counted.
-        return int(self.counters * self.hours_per_day * 60.0 / self.minutes_per_activation + 1e-9)
-
-
-class Venue(_Model):
-    groups: Selection = Field(default=ALL, description="Groups present at this kind of venue.")
-    reach: int = Field(ge=0, description="Eligible, not yet activated people present at one visit (people).")
-    weight: NonNeg = Field(default=1.0, description="Relative frequency of this venue kind in the rotation.")
-
-
-class Outreach(ChannelSpec):
-    name: Name = Field(description="Outreach programme identifier.")
-    teams: int = Field(default=1, ge=0, description="Mobile teams; each makes one visit per working day (count).")
-    days: list[Weekday] = Field(
-        default_factory=lambda: list(WEEKDAYS[:4]), description="Weekdays the teams go out."
-    )
-    start: dt.date | None = Field(default=None, description="First day of visits (date); null: horizon start.")
-    end: dt.date | None = Field(default=None, description="Last day of visits (date); null: horizon end.")
-    capacity_per_event: int = Field(ge=0, description="Activations one team can do at one visit (people).")
-    on_site_conversion: Share = Field(
-        description="Share of the eligible, not yet activated people present who activate on the spot."
-    )
-    policy: Literal["rotation", "largest_gap"] = Field(
-        default="rotation", description="How a team picks its next visit."
-    )
-    districts: Selection = Field(default=ALL, description="Districts the teams visit.")
-    venues: dict[Name, Venue] = Field(min_length=1, description="Kinds of venue visited.")
-
-    def group_selections(self) -> list[tuple[str, Selection]]:
-        return [(f"venues.{v}.groups", venue.groups) for v, venue in self.venues.items()]
-
-
-class Channels(_Model):
-    """One list per channel kind, in the order the kinds act within a phase of the day."""
-
-    service_points: list[ServicePoint] = Field(
-        default_factory=list, description="Walk-in activation points (office, kecamatan/kelurahan)."
-    )
-    outreach: list[Outreach] = Field(default_factory=list, description="Mobile 'jemput bola' programmes.")
-
-    def items(self) -> list[tuple[str, int, ChannelSpec]]:
-        """(kind key, index, spec) of every channel, kinds in field order."""
-        # The instance's own fields, not the class's: a channels object unpickled in a process
-        # where its kind was never registered still lists every channel (and fails loudly later).
-        return [(key, i, spec) for key, specs in vars(self).items() for i, spec in enumerate(specs)]
-
-
-def add_channel_kind(key: str, spec: type[ChannelSpec], description: str) -> None:
-    """Add the list field `channels.<key>` holding `spec` items, and rebuild the validators.
-
-    A registry rather than a static discriminated union: the scenario format (`channels.outreach`,
-    `--set channels.outreach.<name>.teams=…`) stays as it is, and a kind can be added by a plugin
-    or a test without editing this module. Pydantic has no public call to add a field to a model;
-    `__pydantic_fields__` plus a forced rebuild is what `model_rebuild` reads, checked by
-    tests/test_model_component.py on the pinned pydantic.
-    """
-    if key in Channels.model_fields:
-        raise ValueError(f"channel kind {key!r} exists already")
-    Channels.__pydantic_fields__[key] = FieldInfo.from_annotated_attribute(
-        list[spec], Field(default_factory=list, description=description)  # type: ignore[valid-type]
-    )
-    _rebuild()
-
-
-def remove_channel_kind(key: str) -> None:
-    """Undo `add_channel_kind` (tests)."""
-    del Channels.__pydantic_fields__[key]
-    _rebuild()
-
-
-def _rebuild() -> None:
-    Channels.model_rebuild(force=True)
-    Scenario.model_rebuild(force=True)
-
-
 class Calendar(_Model):
-    holidays: list[dt.date] = Field(default_factory=list, description="Days no point or team works (dates).")
+    holidays: list[dt.date] = Field(
+        default_factory=list, max_length=MAX_HOLIDAYS, description="Days no point or team works (dates)."
+    )
 
 
 class Observation(_Model):
@@ -303,17 +230,23 @@ class Scenario(_Model):
     """A complete, validated scenario: population, behaviour, services and channels."""
 
     name: Name = Field(description="Scenario identifier; also the default output folder name.")
-    description: str = Field(default="", description="Free text for the reader.")
+    description: Description = Field(default="", description="Free text for the reader.")
     seed: Seed = Field(default=0, description="Root seed of the random streams (0 to 2^63-1).")
     horizon: Horizon = Field(description="Simulated period, daily steps.")
     target: Target = Field(description="The activation target to test.")
     population: Population = Field(description="Who must hold an e-KTP and who can adopt.")
     adoption: Adoption = Field(description="Decision behaviour of residents.")
-    services: list[Service] = Field(default_factory=list, description="Services that can accept or require IKD.")
-    campaigns: list[Campaign] = Field(default_factory=list, description="Dated awareness drives.")
+    services: list[Service] = Field(
+        default_factory=list, max_length=MAX_LIST_ITEMS, description="Services that can accept or require IKD."
+    )
+    campaigns: list[Campaign] = Field(
+        default_factory=list, max_length=MAX_LIST_ITEMS, description="Dated awareness drives."
+    )
     channels: Channels = Field(default_factory=Channels, description="Where activation happens.")
     calendar: Calendar = Field(default_factory=Calendar, description="Holidays.")
-    observations: list[Observation] = Field(default_factory=list, description="Observed data points.")
+    observations: list[Observation] = Field(
+        default_factory=list, max_length=MAX_LIST_ITEMS, description="Observed data points."
+    )
 
     @field_validator("services", "campaigns")
     @classmethod
@@ -335,6 +268,11 @@ class Scenario(_Model):
             _check_names(spec.districts, districts, f"channels.{key}[{i}].districts", "district")
             for where, selection in spec.group_selections():
                 _check_names(selection, groups, f"channels.{key}[{i}].{where}", "group")
+        if not self.channels.service_points:
+            raise ValueError(
+                "channels.service_points: no service point; activation needs an officer, so the city "
+                "needs at least one point (walk-in office or kelurahan counter) serving every district"
+            )
         if self.channels.service_points:
             covered = set().union(*(self.point_districts(p) for p in self.channels.service_points))
             if missing := sorted(districts - covered):
@@ -344,8 +282,7 @@ class Scenario(_Model):
                 )
         if not self.horizon.start <= self.target.by <= self.horizon.end:
             raise ValueError(
-                f"target.by: {self.target.by} is outside the horizon "
-                f"({self.horizon.start} to {self.horizon.end})"
+                f"target.by: {self.target.by} is outside the horizon ({self.horizon.start} to {self.horizon.end})"
             )
         for i, obs in enumerate(self.observations):
             if not self.horizon.start <= obs.date <= self.horizon.end:
@@ -355,8 +292,7 @@ class Scenario(_Model):
                 )
             if obs.activated is not None and obs.activated > self.population.total:
                 raise ValueError(
-                    f"observations[{i}].activated: {obs.activated} is above population.total "
-                    f"({self.population.total})"
+                    f"observations[{i}].activated: {obs.activated} is above population.total ({self.population.total})"
                 )
         return self
 
