@@ -24,6 +24,7 @@ from ikdsim.analysis.stats import (
     proportion_difference,
     quantiles,
     unpaired_difference,
+    wilson,
 )
 from ikdsim.scenario.schema import Scenario
 
@@ -156,6 +157,42 @@ class Comparison:
                 "date_target_reached_p50": _date_after(runs, p50),
                 "date_target_reached_p05": _date_after(runs, p05),
                 "date_target_reached_p95": _date_after(runs, p95),
+            })
+        return rows
+
+
+    def outlook_rows(self) -> list[dict[str, Any]]:
+        """Each policy over the futures the replicates drew (inputs and chance): its chance of
+        the target with an interval, its final share's spread, and against the baseline the
+        chance that it does better (paired by replicate, so by input draw too) and the spread of
+        the difference."""
+        base = _final_share(self.runs[0])
+        rows = []
+        for runs in self.runs:
+            final = _final_share(runs)
+            hits = int(runs.reached().sum())
+            prob = wilson(hits, runs.replicates)
+            diff = final - base
+            better = int(np.sum(diff > 0))
+            identical = bool(np.all(diff == 0))
+            p_better = wilson(better, runs.replicates)
+            d05, d50, d95 = np.percentile(diff, [5, 50, 95])
+            s05, s50, s95 = np.percentile(final, [5, 50, 95])
+            rows.append({
+                "scenario": runs.label,
+                "prob_target_reached": hits / runs.replicates,
+                "prob_target_low": prob.low,
+                "prob_target_high": prob.high,
+                "final_share_p05": float(s05),
+                "final_share_p50": float(s50),
+                "final_share_p95": float(s95),
+                "prob_better_than_baseline": None if runs is self.runs[0] else better / runs.replicates,
+                "prob_better_low": None if runs is self.runs[0] else p_better.low,
+                "prob_better_high": None if runs is self.runs[0] else p_better.high,
+                "difference_p05": None if runs is self.runs[0] else float(d05),
+                "difference_p50": None if runs is self.runs[0] else float(d50),
+                "difference_p95": None if runs is self.runs[0] else float(d95),
+                "identical_to_baseline": identical,
             })
         return rows
 

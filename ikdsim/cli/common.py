@@ -6,6 +6,7 @@ import contextlib
 import signal
 import types
 from collections.abc import Iterator
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -17,6 +18,20 @@ console = Console()
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 EXIT_INPUT = 2
+
+# `--fixed-inputs` is these overrides: the scenario at its point values, chance only.
+FIXED_INPUTS = ("uncertain={}", "posterior=null")
+FixedInputsOpt = Annotated[
+    bool,
+    typer.Option(
+        "--fixed-inputs",
+        help="Ignore the scenario's uncertain inputs and posterior: point values, chance only.",
+    ),
+]
+
+
+def with_fixed_inputs(overrides: list[str] | None, fixed: bool) -> list[str]:
+    return [*(overrides or []), *(FIXED_INPUTS if fixed else ())]
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 EXIT_TERMINATED = 143  # 128 + SIGTERM, what `timeout`, systemd and SLURM send
 

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from ikdsim.cli.common import console, user_errors
+from ikdsim.cli.common import FixedInputsOpt, console, user_errors, with_fixed_inputs
 from ikdsim.errors import InputError
 from ikdsim.scenario.bundled import DEFAULT_SCENARIO, bundled
 from ikdsim.scenario.schema import SEED_MAX
@@ -57,8 +57,12 @@ def run(
         str | None, typer.Option("--scheduler", help="Run replicates on a Dask cluster: scheduler address.")
     ] = None,
     plot: Annotated[bool, typer.Option("--plot", help="Also write PNG plots into the output folder.")] = False,
+    fixed_inputs: FixedInputsOpt = False,
 ) -> None:
-    """Run a scenario once (or N replicates), print a summary and write the results folder."""
+    """Run a scenario once (or N replicates), print a summary and write the results folder.
+
+    A single run uses the scenario's point values; replicates also draw its uncertain inputs.
+    """
     with user_errors():
         if plot:  # a missing matplotlib should fail before any simulation
             from ikdsim._optional import require
@@ -69,7 +73,7 @@ def run(
         from ikdsim.model.engine import simulate
         from ikdsim.scenario.loader import load_scenario
 
-        spec = load_scenario(scenario or DEFAULT_SCENARIO, set_ or [])
+        spec = load_scenario(scenario or DEFAULT_SCENARIO, with_fixed_inputs(set_, fixed_inputs))
         folder = out or default_folder(spec.name, what="scenario name")
         check_destination(folder, force)  # before the run: a refusal should not cost a simulation
         if replicates is not None:

@@ -160,8 +160,38 @@ def _print_replicates(s: dict[str, Any], discarded: int, engine: str, seconds: f
             + (f" ({discarded} extra runs discarded)" if discarded else ""),
         )
     console.print(table)
+    if (unc := s.get("uncertainty")) is not None:
+        print_uncertainty(unc)
     # Timings stay out of the table: a duration's width would shift the table's alignment.
     console.print(f"{s['replicates']} replicates on {engine} in {seconds:.1f} s")
+
+
+def print_uncertainty(unc: dict[str, Any]) -> None:
+    """What the answer covers and which unknown matters most (the summary's "uncertainty")."""
+    inputs = unc["final_share_variance_from_inputs"]
+    if inputs is not None:
+        console.print(
+            f"The spread covers {len(unc['unknowns'])} uncertain input(s) and chance: "
+            f"{inputs:.0%} of the final share's variance comes from the inputs, {1 - inputs:.0%} from chance."
+        )
+    table = Table(title="What matters most (measure these first)", title_justify="left")
+    table.add_column("unknown", overflow="fold")
+    table.add_column("moves final share", justify="right")
+    table.add_column("moves P(target)", justify="right")
+    table.add_column("worth knowing (EVPPI)", justify="right")
+
+    def pct(v: float | None) -> str:
+        return "n/a" if v is None else f"{v:.0%}"
+
+    for row in unc["ranking"]:
+        table.add_row(row["unknown"], pct(row["first_order_final_share"]), pct(row["first_order_reached"]),
+                      "n/a" if row["evppi_reach"] is None else f"+{row['evppi_reach']:.1%}")
+    console.print(table)
+    if unc["evpi_reach"] is not None:
+        console.print(
+            f"Knowing every input exactly would make a yes/no call on the target right {unc['evpi_reach']:.1%} "
+            "more often (EVPI); EVPPI is that gain for one input."
+        )
 
 
 # ---------------------------------------------------------------------------------------------

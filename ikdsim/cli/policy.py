@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from ikdsim.cli.common import console, err_console, user_errors
+from ikdsim.cli.common import FixedInputsOpt, console, err_console, user_errors, with_fixed_inputs
 from ikdsim.errors import InputError
 from ikdsim.scenario.limits import MAX_REPLICATES
 from ikdsim.scenario.schema import SEED_MAX
@@ -86,6 +86,7 @@ def compare(
     ] = 20,
     seed: SeedOpt = None,
     set_: SetOpt = None,
+    fixed_inputs: FixedInputsOpt = False,
     out: OutOpt = None,
     force: ForceOpt = False,
     workers: WorkersOpt = None,
@@ -106,7 +107,7 @@ def compare(
 
         if len(scenarios) < 2:
             raise InputError("compare needs at least two scenarios: a baseline and one to compare with it")
-        specs = _load(scenarios, set_ or [])
+        specs = _load(scenarios, with_fixed_inputs(set_, fixed_inputs))
         folder = _out(out, specs[0].name, "compare", force)
         with _engine(workers, dask, scheduler) as engine:
             result = run_compare(specs, replicates, seed, executor=engine.executor)
@@ -115,6 +116,7 @@ def compare(
             _write_rows(tmp / "scenarios.csv", result.scenario_rows())
             _write_rows(tmp / "replicates.csv", result.replicate_rows())
             _write_rows(tmp / "paths.csv", result.path_rows())
+            _write_rows(tmp / "outlook.csv", result.outlook_rows())
             write_json(
                 tmp / "compare.json",
                 {
@@ -132,8 +134,41 @@ def compare(
                 from ikdsim.reporting.figures import write_plots
 
                 write_plots(tmp)
+        _print_outlook(result)
         _print_comparison(result)
         console.print(f"Results written to [bold]{folder}[/bold]")
+
+
+def _print_outlook(result: Any) -> None:
+    """Each policy's own level, then its chance of beating the baseline (units on every figure)."""
+    uncertain = bool(result.runs[0].records[0].inputs)
+    table = Table(
+        title=f"Each policy over {result.replicates} simulated futures"
+        + (" (uncertain inputs and chance)" if uncertain else " (chance only)"),
+        title_justify="left",
+    )
+    table.add_column("scenario", overflow="fold")
+    table.add_column("P(target)", justify="right")
+    table.add_column("final share, median (5-95 %)", justify="right")
+    table.add_column("P(better than baseline)", justify="right")
+    table.add_column("difference, median (5-95 %)", justify="right")
+    for row in result.outlook_rows():
+        better = "baseline" if row["prob_better_than_baseline"] is None else (
+            "identical" if row["identical_to_baseline"] else
+            f"{row['prob_better_than_baseline']:.0%} ({row['prob_better_low']:.0%}-{row['prob_better_high']:.0%})"
+        )
+        diff = "" if row["difference_p50"] is None or row["identical_to_baseline"] else (
+            f"{row['difference_p50'] * 100:+.2f} pts ({row['difference_p05'] * 100:+.2f} to "
+            f"{row['difference_p95'] * 100:+.2f})"
+        )
+        table.add_row(
+            row["scenario"],
+            f"{row['prob_target_reached']:.0%} ({row['prob_target_low']:.0%}-{row['prob_target_high']:.0%})",
+            f"{row['final_share_p50']:.2%} ({row['final_share_p05']:.2%}-{row['final_share_p95']:.2%})",
+            better,
+            diff,
+        )
+    console.print(table)
 
 
 def _print_comparison(result: Any) -> None:
@@ -201,6 +236,7 @@ def attribute(
     ] = 7.0,
     seed: SeedOpt = None,
     set_: SetOpt = None,
+    fixed_inputs: FixedInputsOpt = False,
     out: OutOpt = None,
     force: ForceOpt = False,
     workers: WorkersOpt = None,
@@ -218,7 +254,7 @@ def attribute(
         from ikdsim.analysis.attribute import attribute as run_attribute
         from ikdsim.io.folders import atomic_folder
 
-        (spec,) = _load([scenario], set_ or [])
+        (spec,) = _load([scenario], with_fixed_inputs(set_, fixed_inputs))
         folder = _out(out, spec.name, "attribution", force)
         with _engine(workers, dask, scheduler) as engine:
             result = run_attribute(
@@ -310,6 +346,7 @@ def solve(
     ] = None,
     seed: SeedOpt = None,
     set_: SetOpt = None,
+    fixed_inputs: FixedInputsOpt = False,
     out: OutOpt = None,
     force: ForceOpt = False,
     workers: WorkersOpt = None,
@@ -328,7 +365,7 @@ def solve(
         from ikdsim.io.folders import atomic_folder
         from ikdsim.io.tables import write_json
 
-        (spec,) = _load([scenario], set_ or [])
+        (spec,) = _load([scenario], with_fixed_inputs(set_, fixed_inputs))
         field = check_lever(spec, lever)
         lo, hi = parse_bound(field, min_, "--min"), parse_bound(field, max_, "--max")
         folder = _out(out, spec.name, "solve", force)
@@ -456,6 +493,7 @@ def calibrate(
     profile: Annotated[bool, typer.Option("--profile/--no-profile", help="Profile-likelihood intervals.")] = True,
     seed: SeedOpt = None,
     set_: SetOpt = None,
+    fixed_inputs: FixedInputsOpt = False,
     out: OutOpt = None,
     force: ForceOpt = False,
     workers: WorkersOpt = None,
@@ -475,7 +513,7 @@ def calibrate(
         from ikdsim.io.folders import atomic_folder
         from ikdsim.io.tables import write_json
 
-        (spec,) = _load([scenario], set_ or [])
+        (spec,) = _load([scenario], with_fixed_inputs(set_, fixed_inputs))
         observed = read_csv(observations, spec) if observations is not None else None
         folder = _out(out, spec.name, "calibration", force)
         with _engine(workers, dask, scheduler) as engine:
@@ -609,6 +647,7 @@ def report(
     ] = None,
     seed: SeedOpt = None,
     set_: SetOpt = None,
+    fixed_inputs: FixedInputsOpt = False,
     force: ForceOpt = False,
     workers: WorkersOpt = None,
     dask: DaskOpt = False,
@@ -623,7 +662,7 @@ def report(
         from ikdsim.io.folders import check_file_destination, default_file
         from ikdsim.reporting.report import REPORT_SIGNATURE, build_report, write_report
 
-        specs = _load(scenarios, set_ or [])
+        specs = _load(scenarios, with_fixed_inputs(set_, fixed_inputs))
         path = out or default_file(specs[0].name, "report", "html", what="scenario name")
         check_file_destination(path, force, REPORT_SIGNATURE)
         with _engine(workers, dask, scheduler) as engine:

@@ -8,6 +8,13 @@
                             interval) and the stopping rule
     scenario.resolved.yaml  the scenario after defaults and overrides
 
+With uncertain inputs (an `uncertain:` block or a posterior), also:
+
+    inputs.csv              one row per replicate: the inputs it drew
+    fan.csv                 date, day, activated_share at the 5, 25, 50, 75 and 95 % quantiles
+    summary.json            + "uncertainty": the spread's split into inputs and chance, the
+                            ranking of the unknowns, EVPI and EVPPI for reaching the target
+
 Nothing here depends on how many workers ran the replicates: replicates are in replicate order
 and every statistic is computed in that order.
 """
@@ -20,12 +27,14 @@ from typing import Any
 
 import numpy as np
 
+from ikdsim.analysis.uncertainty import FAN, Uncertainty, analyse, fan
 from ikdsim.experiments.replicates import BANDS, ReplicateSet
 from ikdsim.experiments.stats import Estimate, day_quantiles, mean_interval, wilson
 from ikdsim.io.folders import atomic_folder
 from ikdsim.io.tables import write_csv, write_json
 from ikdsim.model import columns
 from ikdsim.scenario.loader import dump_yaml, scenario_sha256, scenario_to_data
+from ikdsim.scenario.uncertain import draws_matrix
 
 QUANTILES = (5, 50, 95)
 REPLICATE_FIELDS = (
@@ -126,10 +135,34 @@ def summary(reps: ReplicateSet) -> dict[str, Any]:
         "final_activated": _interval(mean_interval(reps.summaries("final_activated")), 2),
         "gave_up": _interval(mean_interval(reps.summaries("gave_up")), 2),
         "mean_wait_days": _interval(mean_interval(waits), 4),
+        **({"uncertainty": uncertainty(reps).to_json()} if reps.records[0].inputs else {}),
         "stopping": reps.stopping.to_json(),
         "scenario_sha256": scenario_sha256(scenario),
         "ikdsim_version": reps.records[0].summary["ikdsim_version"],
     }
+
+
+def uncertainty(reps: ReplicateSet) -> Uncertainty:
+    names = list(reps.records[0].inputs)
+    x = draws_matrix([r.inputs for r in reps.records], names)
+    reached = np.array([bool(v) for v in reps.summaries("target_reached")], dtype=float)
+    return analyse(names, x, reps.final_shares(), reached)
+
+
+def inputs_rows(reps: ReplicateSet) -> tuple[list[str], list[list[Any]]]:
+    names = list(reps.records[0].inputs)
+    return ["replicate", *names], [[r.replicate, *(r.inputs[n] for n in names)] for r in reps.records]
+
+
+def fan_rows(reps: ReplicateSet) -> tuple[list[str], list[list[Any]]]:
+    quantiles = fan(reps.band("activated_share"))
+    start = reps.scenario.horizon.start
+    header = ["date", "day", *(f"activated_share_p{q:02d}" for q in FAN)]
+    rows = [
+        [(start + dt.timedelta(days=d)).isoformat(), d, *(float(v) for v in quantiles[:, d])]
+        for d in range(quantiles.shape[1])
+    ]
+    return header, rows
 
 
 def write_replicates(reps: ReplicateSet, out: Path, force: bool = False) -> dict[str, Any]:
@@ -140,5 +173,8 @@ def write_replicates(reps: ReplicateSet, out: Path, force: bool = False) -> dict
         header, rows = replicate_rows(reps)
         write_csv(tmp / "replicates.csv", header, rows)
         write_json(tmp / "summary.json", result)
+        if reps.records[0].inputs:
+            write_csv(tmp / "inputs.csv", *inputs_rows(reps))
+            write_csv(tmp / "fan.csv", *fan_rows(reps))
         (tmp / "scenario.resolved.yaml").write_text(dump_yaml(scenario_to_data(reps.scenario)), encoding="utf-8")
     return result

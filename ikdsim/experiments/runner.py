@@ -38,19 +38,24 @@ class RunRecord:
     summary: dict[str, Any] = field(default_factory=dict)
     daily: dict[str, np.ndarray] = field(default_factory=dict)
     error: str | None = None
+    inputs: dict[str, float] = field(default_factory=dict)  # the uncertain inputs this replicate drew
 
 
 def execute(task: RunTask) -> RunRecord:
     """Run one task; an exception becomes the record's `error` so one bad run never stops a batch."""
     from ikdsim.model.engine import simulate
+    from ikdsim.scenario.uncertain import for_replicate
 
     try:
-        result = simulate(task.scenario, seed=task.seed, replicate=task.replicate)
+        # The one place where a replicate's inputs are drawn: every multi-run answer integrates
+        # over the scenario's uncertain inputs (or its posterior) through here.
+        scenario, inputs = for_replicate(task.scenario, task.seed, task.replicate)
+        result = simulate(scenario, seed=task.seed, replicate=task.replicate)
         daily = {c: result.daily[c] for c in task.keep_daily}
     except Exception as exc:  # a sweep records failures and goes on
         detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
         return RunRecord(task.key, task.seed, task.replicate, error=detail)
-    return RunRecord(task.key, task.seed, task.replicate, summary=result.summary, daily=daily)
+    return RunRecord(task.key, task.seed, task.replicate, summary=result.summary, daily=daily, inputs=inputs)
 
 
 def _execute_batch(tasks: Sequence[RunTask]) -> list[RunRecord]:

@@ -33,11 +33,25 @@ _PLAIN_TAGS = {None, "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml
 class Document:
     """Plain data parsed from YAML plus the line of every field, for located messages."""
 
-    def __init__(self, data: Any, lines: dict[Loc, int], origin: str, overrides: dict[Loc, str] | None = None) -> None:
+    def __init__(
+        self,
+        data: Any,
+        lines: dict[Loc, int],
+        origin: str,
+        overrides: dict[Loc, str] | None = None,
+        files: dict[Loc, str] | None = None,
+    ) -> None:
         self.data = data
         self.lines = lines
         self.origin = origin
         self.overrides = overrides or {}  # field location -> the --set that gave its value
+        self.files = files or {}  # field location -> the file it came from, where not `origin` (extends)
+
+    def file_of(self, loc: Loc) -> str:
+        for cut in range(len(loc), -1, -1):
+            if loc[:cut] in self.lines:
+                return self.files.get(loc[:cut], self.origin)
+        return self.origin
 
     def override_of(self, loc: Loc) -> str | None:
         for cut in range(len(loc), 0, -1):
@@ -135,7 +149,8 @@ def _plain(node: Any, loc: Loc, lines: dict[Loc, int], origin: str, count: list[
     return node
 
 
-def read_document(path: Path) -> Document:
+def read_document(path: Path, extends: bool = True) -> Document:
+    """Read a scenario file: bounded YAML, its posterior draws file, its `extends:` chain."""
     try:
         info = path.stat()
         if stat.S_ISDIR(info.st_mode):
@@ -153,7 +168,18 @@ def read_document(path: Path) -> Document:
         raise InputError(f"{path}: is a folder, expected a scenario file (.yaml)") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot read: {exc}") from None
-    return parse_yaml(text, str(path))
+    doc = parse_yaml(text, str(path))
+    if isinstance(doc.data, dict) and isinstance(doc.data.get("posterior"), str):
+        # A calibrated scenario names its draws file; relative paths are relative to this file.
+        from ikdsim.scenario.posterior import read_posterior
+
+        where = f"{path}:{doc.line_of(('posterior',))}: posterior"
+        doc.data["posterior"] = read_posterior(path.parent / doc.data["posterior"], where)
+    if extends:
+        from ikdsim.scenario.extends import resolve_extends
+
+        doc = resolve_extends(doc, path)
+    return doc
 
 
 def validate(doc: Document, model: type[BaseModel] = Scenario, kind: str = "scenario") -> Any:
@@ -180,7 +206,7 @@ def _describe(err: Any, doc: Document, model: type[BaseModel]) -> str:
         loc = loc + _parse_path(m["path"])
         msg = m["rest"]
     line = doc.line_of(loc)
-    where = f"{doc.origin}:{line}: " if line else f"{doc.origin}: "
+    where = f"{doc.file_of(loc)}:{line}: " if line else f"{doc.origin}: "
     if (raw := doc.override_of(loc)) is not None:
         where = f"--set {raw}: "
     path = _dotted(loc) or "(top level)"
@@ -267,7 +293,7 @@ def apply_overrides(doc: Document, assignments: Iterable[str], model: type[BaseM
     for raw in assignments:
         path, value = parse_assignment(raw)
         overrides[set_path(data, path, value, model, origin=f"--set {raw}")] = raw
-    return Document(data, doc.lines, doc.origin, overrides)
+    return Document(data, doc.lines, doc.origin, overrides, doc.files)
 
 
 def parse_assignment(raw: str) -> tuple[list[str], Any]:
@@ -323,6 +349,20 @@ def set_path(data: Any, path: Sequence[str], value: Any, model: type[BaseModel],
     return tuple(loc)
 
 
+def get_path(data: Any, path: Sequence[str]) -> Any:
+    """The value at a dotted path (list items by `name`, as with --set); InputError if absent."""
+    node: Any = data
+    for depth, part in enumerate(path):
+        where = ".".join(path[: depth + 1])
+        if isinstance(node, list):
+            node = node[_list_index(node, part, "field", where)]
+        elif isinstance(node, dict) and part in node:
+            node = node[part]
+        else:
+            raise InputError(f"field {where!r} does not exist in the scenario")
+    return node
+
+
 def _is_model_node(annotation: Any) -> bool:
     origin = typing.get_origin(annotation)
     return origin not in (dict, Mapping) and _model_in(annotation) is not None
@@ -367,6 +407,12 @@ def load_scenario(source: str | Path, overrides: Iterable[str] = ()) -> Scenario
 
 def scenario_to_data(scenario: Scenario) -> dict[str, Any]:
     data: dict[str, Any] = scenario.model_dump(mode="json", exclude_none=False)
+    # Optional blocks that are absent stay absent: a scenario without uncertain inputs resolves,
+    # hashes and prints exactly as it did before they existed.
+    if not data.get("uncertain"):
+        data.pop("uncertain", None)
+    if data.get("posterior") is None:
+        data.pop("posterior", None)
     return data
 
 

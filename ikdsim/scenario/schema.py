@@ -41,6 +41,7 @@ from ikdsim.scenario.limits import (
     MAX_POPULATION,
     PROPENSITY_SHAPE,
 )
+from ikdsim.scenario.uncertain import Posterior, Unknown
 
 __all__ = [
     "ALL",
@@ -244,6 +245,14 @@ class Scenario(_Model):
     )
     channels: Channels = Field(default_factory=Channels, description="Where activation happens.")
     calendar: Calendar = Field(default_factory=Calendar, description="Holidays.")
+    uncertain: dict[Name, Unknown] = Field(
+        default_factory=dict,
+        max_length=MAX_LIST_ITEMS,
+        description="Uncertain inputs: unknown name → distribution and the fields it drives (docs/uncertainty.md).",
+    )
+    posterior: Posterior | None = Field(
+        default=None, description="Calibrated draws of the unknowns: a CSV file written by `ikdsim calibrate`."
+    )
     observations: list[Observation] = Field(
         default_factory=list, max_length=MAX_LIST_ITEMS, description="Observed data points."
     )
@@ -284,6 +293,12 @@ class Scenario(_Model):
             raise ValueError(
                 f"target.by: {self.target.by} is outside the horizon ({self.horizon.start} to {self.horizon.end})"
             )
+        if self.posterior is not None and (missing := sorted(set(self.posterior.names) - set(self.uncertain))):
+            raise ValueError(f"posterior: draws of {missing}, which are not unknowns of uncertain:")
+        if self.uncertain:
+            from ikdsim.scenario.uncertain import check_block
+
+            check_block(self)
         for i, obs in enumerate(self.observations):
             if not self.horizon.start <= obs.date <= self.horizon.end:
                 raise ValueError(
