@@ -88,12 +88,12 @@ def test_site_builds_strictly(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
     site = tmp_path / "site"
     for page in ("reference/cli", "reference/schema", "reference/sweep", "reference/api", "validation"):
-        assert (site / page / "index.html").is_file(), page
+        assert (site / f"{page}.html").is_file(), page
     gen_figures = _load("gen_figures")
     for name in gen_figures.FIGURES:
         png = site / "img" / name
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", name
-    cli = (site / "reference" / "cli" / "index.html").read_text(encoding="utf-8")
+    cli = (site / "reference" / "cli.html").read_text(encoding="utf-8")
     from ikdsim.cli.app import app
 
     for command in app.registered_commands:
