@@ -84,11 +84,11 @@ def test_one_parameter_fit_is_sharper_than_its_starting_guess() -> None:
 
 
 def test_national_figures() -> None:
-    """A constant hazard fitted to Dukcapil's national counts (FACTS.md).
+    """A constant hazard fitted to Dukcapil's national counts (docs/assumptions.md#national-counts).
 
     What this shows: with unlimited counters, one constant yearly hazard reproduces the national
     path within a few per cent, at about 0.03 a year among all wajib KTP not yet activated, as
-    FACTS.md derives by hand. What it does not show: anything about Balikpapan, or that the
+    docs/assumptions.md derives by hand. What it does not show: anything about Balikpapan, or that the
     hazard is constant. The Dec 2023 figure sits above a straight line (a year-end push), and
     the fit says so through a Pearson dispersion far above 1, which widens the interval.
     """
@@ -98,7 +98,8 @@ def test_national_figures() -> None:
         "target": {"share": 0.3, "by": "2025-03-31"},
         "population": {
             "total": 204_971_858, "initial_activated": 1_000_000, "districts": {"indonesia": 1.0},
-            # 67.3 % of individuals own a mobile phone (BPS 2023, FACTS.md); assumption: all can run the app.
+            # 67.3 % of individuals own a mobile phone (BPS 2023, docs/assumptions.md#population-and-phones);
+            # assumption: all can run the app.
             "groups": {"wajib_ktp": {"share": 1.0, "smartphone": 0.673}},
         },
         "adoption": {"base_rate": 0.03, "patience_days": None},

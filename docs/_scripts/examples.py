@@ -11,6 +11,11 @@ The rules, for anyone writing a page (README.md and docs/**/*.md):
 * A ```` ```yaml title="scenarios/x.yaml" ```` block whose title names a file of the repository
   must be an excerpt of that file: consecutive lines, each equal to the file's line or to it
   without its trailing `# comment`, so a walk-through cannot drift from the file it explains.
+  A line `# …` marks lines left out (so that an excerpt can show its parent keys, as
+  `services:` / `# …` / `- name: bansos`), each part being consecutive lines, in order.
+* `<!-- docs-test: whole file -->` on the line before such a block makes it a copy of the whole
+  file, shown where a reader of the page or of the repository site needs it; the update script
+  rewrites it from the file.
 * `<!-- docs-test: skip -->` on the line before a block leaves it out (for commands that need
   other machines, like starting a Dask scheduler). Blocks in other languages (`bash`, `yaml`
   without a file title, …) are shown only: never put output in them.
@@ -51,6 +56,8 @@ DOCS = ROOT / "docs"
 SOURCE_ENV = "IKDSIM_DOCS_SOURCE"
 VENV_BIN = Path(sys.executable).parent
 SKIP_MARK = "<!-- docs-test: skip -->"
+WHOLE_MARK = "<!-- docs-test: whole file -->"
+ELISION = re.compile(r"^\s*# (?:…|\.\.\.)\s*$")
 COMMAND_TIMEOUT = 300  # seconds; a docs command that takes longer is a bug in the docs
 
 # Languages a page may use. console and python run; the others are shown as they are.
@@ -85,6 +92,7 @@ class Block:
     title: str | None
     body: list[str]
     skip: bool = False
+    whole: bool = False  # a copy of the whole file its title names
 
     @property
     def where(self) -> str:
@@ -123,8 +131,9 @@ def parse_blocks(path: Path, lines: list[str]) -> list[Block]:
         k = i - 1
         while k >= 0 and not lines[k].strip():
             k -= 1
-        skip = k >= 0 and lines[k].strip() == SKIP_MARK
-        blocks.append(Block(path, i, j, indent, lang, title[1] if title else None, body, skip))
+        mark = lines[k].strip() if k >= 0 else ""
+        blocks.append(Block(path, i, j, indent, lang, title[1] if title else None, body, mark == SKIP_MARK,
+                            mark == WHOLE_MARK))
         i = j + 1
     return blocks
 
@@ -142,7 +151,7 @@ class Command:
 class Example:
     """Something on a page that is executed (console, python) or checked (yaml excerpt)."""
 
-    kind: str  # "console" | "python" | "excerpt"
+    kind: str  # "console" | "python" | "excerpt" | "copy"
     block: Block
     output_block: Block | None = None  # for python: the Output block that follows
     commands: list[Command] = field(default_factory=list)
@@ -193,14 +202,8 @@ def parse_examples(path: Path) -> list[Example]:
                 examples.append(Example("python", block, output_block=nxt))
             else:
                 examples.append(Example("python", block))
-        elif (
-            block.lang in {"yaml", "yml"}
-            and block.title
-            and (ROOT / block.title).is_file()
-            and not all(line.startswith("--8<--") for line in block.body if line.strip())
-        ):
-            # (a block that only includes the file with pymdownx.snippets is the file itself)
-            examples.append(Example("excerpt", block))
+        elif block.lang in {"yaml", "yml"} and block.title and (ROOT / block.title).is_file():
+            examples.append(Example("copy" if block.whole else "excerpt", block))
     return examples
 
 
@@ -274,10 +277,14 @@ class Outcome:
             return [c.expected for c in ex.commands]
         if ex.kind == "python":
             return [clean("\n".join(ex.output_block.body))] if ex.output_block else [[]]
+        if ex.kind == "copy":
+            return [clean("\n".join(ex.block.body))]
         return [[]]
 
     @property
     def ok(self) -> bool:
+        if self.example.kind == "copy":  # exact: nothing in a copied file is volatile
+            return self.error is None and self.expected == self.actual
         expected = [mask(clean("\n".join(e))) for e in self.expected]
         return self.error is None and expected == [mask(a) for a in self.actual]
 
@@ -319,18 +326,30 @@ def run_python(example: Example, folder: Path, namespace: dict[str, object]) -> 
 def check_excerpt(example: Example) -> Outcome:
     block = example.block
     assert block.title is not None
-    excerpt = clean("\n".join(block.body))
     source = clean((ROOT / block.title).read_text(encoding="utf-8"))
-    n = len(excerpt)
+    if example.kind == "copy":
+        return Outcome(example, [source])
+    parts: list[list[str]] = [[]]
+    for line in clean("\n".join(block.body)):
+        if ELISION.match(line):
+            parts.append([])
+        else:
+            parts[-1].append(line)
 
     def same(shown: str, line: str) -> bool:
         return shown == line or shown == COMMENT.sub("", line)
 
-    found = any(
-        all(same(shown, line) for shown, line in zip(excerpt, source[i : i + n], strict=True))
-        for i in range(len(source) - n + 1)
-    )
-    error = None if found else f"{block.where}: not an excerpt of {block.title} any more"
+    def find(part: list[str], start: int) -> int | None:
+        n = len(part)
+        for i in range(start, len(source) - n + 1):
+            if all(same(shown, line) for shown, line in zip(part, source[i : i + n], strict=True)):
+                return i + n
+        return None
+
+    position: int | None = 0
+    for part in (p for p in parts if p):
+        position = find(part, position) if position is not None else None
+    error = None if position is not None else f"{block.where}: not an excerpt of {block.title} any more"
     return Outcome(example, [[]], error=error)
 
 
@@ -364,7 +383,10 @@ def describe_failure(outcome: Outcome) -> str:
         want = clean("\n".join(want))
         if mask(want) == mask(got):
             continue
-        label = f"$ {ex.commands[i].text}" if ex.kind == "console" else "python block"
+        if ex.kind == "console":
+            label = f"$ {ex.commands[i].text}"
+        else:
+            label = f"the copy of {ex.block.title}" if ex.kind == "copy" else "python block"
         # Diff the masked lines: parts that are never compared (durations…) show as <time>.
         diff = difflib.unified_diff(
             mask(want), mask(got), "saved in the docs", "printed now", lineterm="", n=2
@@ -398,6 +420,8 @@ def rewrite(path: Path, outcomes: list[Outcome]) -> bool:
                 first, *rest = command.text.split("\n")
                 body += [f"$ {first}", *rest, *output]
             edits.append((ex.block.start + 1, ex.block.end, ex.block.indent, body))
+        elif ex.kind == "copy":
+            edits.append((ex.block.start + 1, ex.block.end, ex.block.indent, outcome.actual[0]))
         elif ex.kind == "python" and ex.output_block is not None:
             out = ex.output_block
             edits.append((out.start + 1, out.end, out.indent, outcome.actual[0]))

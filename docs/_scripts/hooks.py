@@ -1,14 +1,14 @@
-"""MkDocs hooks: pages and figures generated from the code at every build.
+"""MkDocs hooks: figures and maths generated at every build.
 
-* `reference/cli.md` from the typer app, `reference/schema.md` and `reference/sweep.md` from
-  the pydantic models (gen_reference.py);
 * `img/validation-*.png` from simulations of docs/examples/ and the bundled scenarios
   (gen_figures.py);
 * every equation of every page as MathML, and the math font and its stylesheet (mathml.py), so
   the site needs no network to show its maths.
 
-They exist only inside the build (virtual files), so they can never be stale and nothing
-generated is committed. The scripts run on their own too, to inspect their output.
+The generated files exist only inside the build (virtual files), so they can never be stale.
+The reference pages (docs/reference/cli.md, schema.md, sweep.md) are generated from the code
+too, but committed, so that they read on the repository site: `gen_reference.py --write`
+rewrites them and tests/test_docs_reference.py fails when one is stale.
 """
 
 from __future__ import annotations
@@ -22,17 +22,11 @@ from mkdocs.structure.files import File, Files
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import gen_figures
-import gen_reference
 import mathml
 
 
 def on_files(files: Files, config: Any) -> Files:
-    generated: dict[str, str | bytes] = {
-        "reference/cli.md": gen_reference.cli_markdown(),
-        "reference/schema.md": gen_reference.schema_markdown(),
-        "reference/sweep.md": gen_reference.sweep_markdown(),
-    }
-    generated.update({f"img/{name}": png for name, png in gen_figures.render_all().items()})
+    generated: dict[str, str | bytes] = {f"img/{name}": png for name, png in gen_figures.render_all().items()}
     generated.update({mathml.CSS_URI: mathml.stylesheet(), mathml.FONT_URI: mathml.font_bytes()})
     for uri, content in generated.items():
         if files.get_file_from_path(uri) is not None:
