@@ -1,0 +1,97 @@
+"""The docs' commands work in the order a reader types them, from a fresh clone (issue 11).
+
+tests/test_docs.py runs each page in a fresh sandbox; a reader does not. This test clones the
+repository (its last commit), runs `make run`, then every command of README.md's quick start,
+docs/quickstart.md and docs/tutorial.md in the order shown, in that one folder, with nothing
+reset in between (no `--force` added, folders written earlier stay), and compares what each
+prints with the page, by the rules of docs/_scripts/examples.py (durations and sizes masked).
+
+The commands are read from the pages of the checkout under test (```` ```console ```` blocks),
+so the test follows the docs as they change. Blocks shown without output (```` ```bash ````) are
+alternatives or long runs and are not run; tests/test_docs.py checks that their commands and
+options exist.
+
+The clone uses the project's virtualenv, whose stamp make sees as up to date, so `make run`
+does not reinstall (a fresh machine's install is what `make test` in CI exercises anyway).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.test_docs import ROOT, _load
+
+examples = _load("examples")
+pytestmark = pytest.mark.slow
+
+# (page, heading of the section to follow, or None for the whole page), in the reader's order.
+SEQUENCE = [("README.md", "Quick start"), ("docs/quickstart.md", None), ("docs/tutorial.md", None)]
+
+
+def section_lines(text: str, heading: str | None) -> range:
+    lines = text.splitlines()
+    if heading is None:
+        return range(len(lines))
+    start = next(i for i, line in enumerate(lines) if re.fullmatch(rf"#+ {re.escape(heading)}\s*", line))
+    level = len(lines[start]) - len(lines[start].lstrip("#"))
+    end = next(
+        (i for i in range(start + 1, len(lines)) if re.match(rf"#{{1,{level}}} ", lines[i])),
+        len(lines),
+    )
+    return range(start, end)
+
+
+def console_examples() -> list[Any]:
+    found = []
+    for name, heading in SEQUENCE:
+        page = ROOT / name
+        within = section_lines(page.read_text(encoding="utf-8"), heading)
+        found += [
+            ex for ex in examples.parse_examples(page) if ex.kind == "console" and ex.block.start in within
+        ]
+    return found
+
+
+@pytest.fixture(scope="module")
+def clone(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("reader") / "ikdsim"
+    subprocess.run(["git", "clone", "--quiet", str(ROOT), str(folder)], check=True, timeout=120)
+    venv = examples.VENV_BIN.parent
+    (folder / ".venv").symlink_to(venv, target_is_directory=True)
+    # The stamps must be newer than the clone's pyproject.toml, or make would reinstall ikdsim
+    # into the shared virtualenv from the clone.
+    old = (folder / "pyproject.toml").stat().st_mtime - 3600
+    os.utime(folder / "pyproject.toml", (old, old))
+    assert (venv / ".installed").is_file(), "the virtualenv was not made by make (no .venv/.installed)"
+    return folder
+
+
+def test_console_examples_are_found() -> None:
+    found = console_examples()
+    pages = {ex.block.path.name for ex in found}
+    assert {"README.md", "quickstart.md", "tutorial.md"} <= pages
+    assert sum(len(ex.commands) for ex in found) >= 10
+
+
+def test_docs_commands_in_sequence_from_a_fresh_clone(clone: Path) -> None:
+    env = examples.command_env()
+    plan = subprocess.run(["make", "-n", "run"], cwd=clone, env=env, capture_output=True, text=True, check=True)
+    assert "pip" not in plan.stdout, f"make run would reinstall ikdsim into the shared virtualenv:\n{plan.stdout}"
+    made = subprocess.run(["make", "run"], cwd=clone, env=env, capture_output=True, text=True, timeout=300,
+                          check=False)
+    assert made.returncode == 0, made.stdout[-2000:] + made.stderr[-2000:]
+    failures = []
+    for example in console_examples():
+        outcome = examples.run_console(example, clone)
+        if not outcome.ok:
+            failures.append(examples.describe_failure(outcome))
+    assert not failures, (
+        f"{len(failures)} block(s) print something else when the docs are followed in order from a fresh "
+        "clone after `make run` (each page alone passes tests/test_docs.py):\n\n" + "\n\n".join(failures)
+    )
