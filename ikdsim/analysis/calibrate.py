@@ -96,7 +96,7 @@ class Evaluation:
 
 
 def half_deviance(observed: np.ndarray, total: float, share: np.ndarray) -> float:
-    special = require("scipy.special", "analysis")
+    special = require("scipy.special")
     m = np.clip(share, 1e-12, 1.0 - 1e-12)
     y = observed.astype(float)
     expected = total * m
@@ -357,14 +357,14 @@ def _rounded(p: FitParameter, u: float, xtol: float) -> float:
 
 
 def _chi2(level: float) -> float:
-    stats = require("scipy.stats", "analysis")
+    stats = require("scipy.stats")
     return float(stats.chi2.ppf(level, 1))
 
 
 def _optimise(
     objective: Objective, params: Sequence[FitParameter], limit: int, xtol: float, ftol: float
 ) -> tuple[list[float], str, str]:
-    optimize = require("scipy.optimize", "analysis")
+    optimize = require("scipy.optimize")
     start = [p.unit(p.start) for p in params]
     if len(params) == 1:
         method = "bounded Brent (scipy.optimize.minimize_scalar)"

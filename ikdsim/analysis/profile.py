@@ -35,7 +35,7 @@ def _inner_minimum(
 ) -> float:
     """The profile at u: the other parameters re-optimised, starting from the last profile
     point's optimum and searching near it (the profile path moves continuously)."""
-    optimize = require("scipy.optimize", "analysis")
+    optimize = require("scipy.optimize")
 
     def inner(v: Sequence[float]) -> float:
         full = list(best_u)

@@ -64,10 +64,6 @@ def run(
     A single run uses the scenario's point values; replicates also draw its uncertain inputs.
     """
     with user_errors():
-        if plot:  # a missing matplotlib should fail before any simulation
-            from ikdsim._optional import require
-
-            require("matplotlib", "plot")
         from ikdsim.io.folders import check_destination, default_folder
         from ikdsim.io.run_outputs import write_run
         from ikdsim.model.engine import simulate

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 import typer
 from rich.table import Table
 
-from ikdsim._optional import require
 from ikdsim.cli.common import Terminated, console, err_console, user_errors
 from ikdsim.errors import InputError
 from ikdsim.io.folders import default_folder
@@ -267,8 +266,6 @@ def sweep_summary(
     with user_errors():
         from ikdsim.experiments.summary import SUMMARY_FILE, TARGET_FILE, write_summary
 
-        if plot:
-            require("matplotlib", "plot")
         summary = write_summary(folder, threshold)
         print_point_summary(summary, top)
         written = [SUMMARY_FILE] + ([TARGET_FILE] if summary.has_target else [])

@@ -37,8 +37,8 @@ def _keys(design: Design, hashes: Sequence[PointHash], points: range) -> list[st
 
 def _positions(keys: list[str | None], stored_keys: Any) -> Any:
     """Row of each key among the stored runs (the first, if a run was stored twice)."""
-    pa = require("pyarrow", "sweep")
-    pc = require("pyarrow.compute", "sweep")
+    pa = require("pyarrow")
+    pc = require("pyarrow.compute")
     wanted = pa.array(keys, pa.string())
     found = pc.index_in(wanted, value_set=stored_keys)
     missing = pc.sum(pc.and_(pc.is_valid(wanted), pc.is_null(found))).as_py() or 0
@@ -48,7 +48,7 @@ def _positions(keys: list[str | None], stored_keys: Any) -> Any:
 
 
 def runs_blocks(design: Design, hashes: Sequence[PointHash], folder: SweepFolder) -> Iterator[Any]:
-    pa = require("pyarrow", "sweep")
+    pa = require("pyarrow")
     stored = folder.read_chunks(columns=["run_key", *design.outputs, "error"])
     stored_keys = stored.column("run_key").combine_chunks()
     reps = design.replicates
@@ -76,7 +76,7 @@ def runs_blocks(design: Design, hashes: Sequence[PointHash], folder: SweepFolder
 
 
 def paths_blocks(design: Design, hashes: Sequence[PointHash], folder: SweepFolder) -> Iterator[Any]:
-    pa = require("pyarrow", "sweep")
+    pa = require("pyarrow")
     stored = folder.read_chunks(PATHS)
     shares_type = pa.list_(pa.float32())
     stored_keys = stored.column("run_key").combine_chunks()
@@ -84,7 +84,7 @@ def paths_blocks(design: Design, hashes: Sequence[PointHash], folder: SweepFolde
     for points in _blocks(design, hashes):
         keys = _keys(design, hashes, points)
         if len(stored_keys):
-            pc = require("pyarrow.compute", "sweep")
+            pc = require("pyarrow.compute")
             shares = stored.column("activated_share").take(pc.index_in(pa.array(keys, pa.string()), stored_keys))
         else:
             shares = pa.nulls(len(keys), shares_type)

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ikdsim._optional import require
 from ikdsim.errors import InputError
 from ikdsim.experiments import provenance
 from ikdsim.experiments.consolidate import PointHash, write_final
@@ -83,7 +82,6 @@ def run_sweep(
     manifest_extra: dict[str, Any] | None = None,
 ) -> SweepOutcome:
     """Run every (point, replicate) of `design` not yet stored in `out`, then write the final table."""
-    require("pyarrow.parquet", "sweep")  # before any folder exists
     progress = progress or NoProgress()
     save_paths = design.spec.save_paths if save_paths is None else save_paths
     hashes: list[PointHash] = list(design.point_hashes())

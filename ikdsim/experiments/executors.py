@@ -137,7 +137,7 @@ def open_engine(
 
 @contextlib.contextmanager
 def _dask_local(workers: int, processes: bool) -> Iterator[Engine]:
-    distributed = require("distributed", "dask")
+    distributed = require("distributed")
     cluster = distributed.LocalCluster(
         n_workers=workers,
         threads_per_worker=1,
@@ -157,7 +157,7 @@ def _dask_local(workers: int, processes: bool) -> Iterator[Engine]:
 
 @contextlib.contextmanager
 def _dask_client(address: str, timeout: float) -> Iterator[Engine]:
-    distributed = require("distributed", "dask")
+    distributed = require("distributed")
     if "://" not in address and ":" not in address:
         raise InputError(f"--scheduler {address!r}: expected an address like tcp://host:8786")
     try:

@@ -107,7 +107,7 @@ def unit_sample(method: Method, n: int, d: int, seed: int) -> np.ndarray:
     rng = sampler_rng(seed)
     if method == "random":
         return rng.random((n, d))
-    qmc = require("scipy.stats.qmc", "sweep")
+    qmc = require("scipy.stats.qmc")
     if method == "lhs":
         return np.asarray(qmc.LatinHypercube(d, rng=rng).random(n))
     if method == "sobol":

@@ -54,7 +54,7 @@ def problem(names: Sequence[str]) -> dict[str, Any]:
 
 def sample(method: SaMethod, names: Sequence[str], n: int, seed: int, levels: int = 4) -> np.ndarray:
     """SALib's design in [0, 1]^d: Sobol' (Saltelli scheme, n·(d+2) rows) or Morris (n·(d+1) rows)."""
-    salib = require("SALib.sample." + method, "sa")
+    salib = require("SALib.sample." + method)
     spec = problem(names)
     if method == "sobol":
         if n < 2 or n & (n - 1):
@@ -91,7 +91,7 @@ def responses(table: Any, design: Design, output: str) -> np.ndarray:
 
 
 def analyse(method: SaMethod, design: Design, unit: np.ndarray, table: Any, n: int, levels: int = 4) -> Indices:
-    analyser = require("SALib.analyze." + method, "sa")
+    analyser = require("SALib.analyze." + method)
     names = [a.path for a in design.axes]
     spec = problem(names)
     result = Indices(method, HEADERS[method])

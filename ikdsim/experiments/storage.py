@@ -144,7 +144,7 @@ class SweepFolder:
 
     def done_keys(self) -> tuple[set[str], list[str]]:
         """Keys of the runs stored in complete chunks, and warnings about unreadable chunks."""
-        pq = require("pyarrow.parquet", "sweep")
+        pq = require("pyarrow.parquet")
         keys: set[str] = set()
         warnings: list[str] = []
         for file in self.chunk_files():
@@ -160,7 +160,7 @@ class SweepFolder:
     def write_chunk(self, rows: Sequence[RunRow], save_paths: bool) -> None:
         if not rows:
             return
-        pa = require("pyarrow", "sweep")
+        pa = require("pyarrow")
         self._seq += 1
         name = f"part-{self._seq:06d}.parquet"
         if save_paths:
@@ -172,7 +172,7 @@ class SweepFolder:
         self.write_table(Path(CHUNKS) / name, chunk_table(rows))
 
     def write_table(self, name: Path | str, table: Any) -> None:
-        pq = require("pyarrow.parquet", "sweep")
+        pq = require("pyarrow.parquet")
         target = self.path / name
         target.parent.mkdir(exist_ok=True)
         with self._writing(target) as tmp:
@@ -199,7 +199,7 @@ class SweepFolder:
 
     def write_blocks(self, name: str, blocks: Iterator[Any], metadata: dict[str, str], rows: int) -> None:
         """Write tables one after the other into one Parquet file, one row group per block."""
-        pq = require("pyarrow.parquet", "sweep")
+        pq = require("pyarrow.parquet")
         with self._writing(self.path / name) as tmp:
             writer = None
             try:
@@ -213,8 +213,8 @@ class SweepFolder:
                     writer.close()
 
     def read_chunks(self, kind: str = CHUNKS, columns: Sequence[str] | None = None) -> Any:
-        pa = require("pyarrow", "sweep")
-        pq = require("pyarrow.parquet", "sweep")
+        pa = require("pyarrow")
+        pq = require("pyarrow.parquet")
         tables = [pq.read_table(f, columns=list(columns) if columns else None) for f in self.chunk_files(kind)]
         if not tables:
             return pa.table({"run_key": pa.array([], pa.string())})
@@ -226,7 +226,7 @@ ARROW_TYPES = {"float": "float64", "int": "int64", "bool": "bool_", "date": "dat
 
 
 def arrow_type(column: Column) -> Any:
-    pa = require("pyarrow", "sweep")
+    pa = require("pyarrow")
     return getattr(pa, ARROW_TYPES[column])()
 
 
@@ -241,7 +241,7 @@ def output_value(name: str, value: Any) -> Any:
 def chunk_table(rows: Sequence[RunRow]) -> Any:
     """Every known output is stored, whatever the sweep asks for, so a resumed sweep that asks
     for other outputs can still reuse the runs."""
-    pa = require("pyarrow", "sweep")
+    pa = require("pyarrow")
     columns: dict[str, Any] = {
         "run_key": pa.array([r.run_key for r in rows], pa.string()),
         "point": pa.array([r.point for r in rows], pa.int64()),
@@ -254,7 +254,7 @@ def chunk_table(rows: Sequence[RunRow]) -> Any:
 
 
 def _paths_array(rows: Sequence[RunRow]) -> Any:
-    pa = require("pyarrow", "sweep")
+    pa = require("pyarrow")
     return pa.array(
         [None if r.path is None else np.asarray(r.path, dtype=np.float32) for r in rows],
         pa.list_(pa.float32()),
@@ -262,7 +262,7 @@ def _paths_array(rows: Sequence[RunRow]) -> Any:
 
 
 def axis_array(axis: Axis, values: Sequence[Any]) -> Any:
-    pa = require("pyarrow", "sweep")
+    pa = require("pyarrow")
     if axis.column == "string":
         values = [None if v is None else json.dumps(_jsonable(v)) for v in values]
     return pa.array(list(values), arrow_type(axis.column))

@@ -40,7 +40,7 @@ class PointSummary:
 
 
 def read_runs(folder: Path, columns: list[str] | None = None) -> Any:
-    pq = require("pyarrow.parquet", "sweep")
+    pq = require("pyarrow.parquet")
     file = folder / RUNS_FILE
     if not file.is_file():
         if (folder / "manifest.json").is_file():
@@ -57,7 +57,7 @@ def read_runs(folder: Path, columns: list[str] | None = None) -> Any:
 
 def point_batches(folder: Path, rows: int = 8192) -> tuple[list[str], Iterator[dict[str, list[Any]]]]:
     """Column names and the runs table in batches of plain values, never all of it at once."""
-    pq = require("pyarrow.parquet", "sweep")
+    pq = require("pyarrow.parquet")
     read_runs(folder, columns=["point"])  # the same checks and messages as a full read
     parquet = pq.ParquetFile(folder / RUNS_FILE)
     return list(parquet.schema_arrow.names), (b.to_pydict() for b in parquet.iter_batches(batch_size=rows))

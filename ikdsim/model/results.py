@@ -50,7 +50,7 @@ class Result:
     def to_pandas(self) -> pd.DataFrame:
         from ikdsim._optional import require
 
-        pd = require("pandas", "io")
+        pd = require("pandas")
         frame = pd.DataFrame({"date": self.dates, **self.daily})
         return frame
 

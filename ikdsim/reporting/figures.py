@@ -282,7 +282,7 @@ def sweep_figure(path: Path) -> Any:
 def require_plot() -> Any:
     from ikdsim._optional import require
 
-    return require("matplotlib.figure", "plot")
+    return require("matplotlib.figure")
 
 
 def _axis_value(text: str) -> Any:

@@ -40,21 +40,21 @@ class Point:
 
 def new_figure(width: float = 8.0, height: float = 4.5, ncols: int = 1, sharey: bool = False) -> Any:
     """A Figure with `ncols` Axes side by side; returns (figure, list of axes)."""
-    figure_mod = require("matplotlib.figure", "plot")
+    figure_mod = require("matplotlib.figure")
     fig = figure_mod.Figure(figsize=(width, height), layout="constrained")
     axes = fig.subplots(1, ncols, sharey=sharey, squeeze=False)[0]
     return fig, list(axes)
 
 
 def date_axis(ax: Any) -> None:
-    dates_mod = require("matplotlib.dates", "plot")
+    dates_mod = require("matplotlib.dates")
     locator = dates_mod.AutoDateLocator(minticks=3, maxticks=8)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(dates_mod.ConciseDateFormatter(locator))
 
 
 def _percent(ax: Any) -> None:
-    ticker = require("matplotlib.ticker", "plot")
+    ticker = require("matplotlib.ticker")
     ax.yaxis.set_major_formatter(ticker.PercentFormatter(1.0, decimals=0))
 
 
@@ -154,7 +154,7 @@ def district_shares(ax: Any, shares: Mapping[str, float], target_share: float | 
     if target_share is not None:
         ax.axvline(target_share, color=TARGET_COLOUR, linestyle="--", linewidth=1.2, label=f"target {target_share:.0%}")
         ax.legend(loc="lower right", fontsize="small")
-    ticker = require("matplotlib.ticker", "plot")
+    ticker = require("matplotlib.ticker")
     ax.xaxis.set_major_formatter(ticker.PercentFormatter(1.0, decimals=0))
     ax.set_xlabel("activated share, last day")
     ax.grid(alpha=0.3, axis="x")
