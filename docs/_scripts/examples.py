@@ -28,7 +28,8 @@ fixed terminal (`COLUMNS=100`, no colour), which makes rich tables byte-stable.
 Output is compared exactly, line by line (trailing spaces ignored), except for what depends on
 the machine's speed or file-system details and nothing else: durations (`in 5.4 s`,
 `about 0 s left`), rates (`3.7 runs/s`) and file sizes (`642 KiB`) are masked on both sides
-before comparing (see VOLATILE). The saved text keeps the values of the last update.
+before comparing (see VOLATILE), and progress lines printed part-way through are dropped. The
+saved text keeps the values of the last update.
 
 `tests/test_docs.py` compares; `python docs/_scripts/update_examples.py` rewrites the saved
 outputs after a deliberate change. Tests never rewrite anything.
@@ -248,9 +249,16 @@ VOLATILE = [
 ]
 
 
+# A progress line printed part-way (every 30 s when piped) appears or not with the machine's load;
+# the lines at the end of each phase (N/N done) are kept.
+PART_WAY = re.compile(r"^[\w-]+: (\d[\d,]*)/(\d[\d,]*) done, ")
+
+
 def mask(lines: list[str]) -> list[str]:
     out = []
     for line in lines:
+        if (m := PART_WAY.match(line)) and m[1] != m[2]:
+            continue
         for pattern, replacement in VOLATILE:
             line = pattern.sub(replacement, line)
         out.append(line)
