@@ -21,9 +21,12 @@ def test_bundled_variants_are_short_and_resolve_to_the_old_full_files(variant: s
     path = ROOT / "scenarios" / f"balikpapan-2026-{variant}.yaml"
     assert len(path.read_text(encoding="utf-8").splitlines()) < 30
     data = scenario_to_data(load_scenario(path))
-    # The one deliberate difference: variants inherit the default's uncertain inputs.
+    # The deliberate differences: variants inherit the default's uncertain inputs, and the days off
+    # come from the holidays package, which keeps every day of the old list (docs/assumptions.md#holidays).
     data.pop("uncertain")
     old = read_document(DATA / "variants" / f"balikpapan-2026-{variant}.resolved.yaml").data
+    new_days, old_days = data.pop("calendar")["holidays"], old.pop("calendar")["holidays"]
+    assert {str(d) for d in old_days} <= set(new_days)
     assert json.dumps(data, sort_keys=True, default=str) == json.dumps(old, sort_keys=True, default=str)
 
 

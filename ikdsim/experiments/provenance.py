@@ -10,7 +10,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-PACKAGES = ("ikdsim", "numpy", "simpy", "pydantic", "scipy", "pyarrow", "SALib", "dask", "distributed")
+PACKAGES = ("ikdsim", "numpy", "simpy", "pydantic", "scipy", "pyarrow", "SALib", "holidays", "dask", "distributed")
 
 
 def versions() -> dict[str, str | None]:

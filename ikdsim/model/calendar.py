@@ -15,7 +15,7 @@ class Calendar:
         self.days = scenario.horizon.days
         self.dates = [self.start + dt.timedelta(days=d) for d in range(self.days)]
         self.weekday = np.array([d.weekday() for d in self.dates])
-        holidays = set(scenario.calendar.holidays)
+        holidays = set(scenario.holiday_dates)
         self.holiday = np.array([d in holidays for d in self.dates])
 
     def day_of(self, date: dt.date) -> int:

@@ -28,8 +28,9 @@ def describe(scenario: Scenario) -> list[tuple[str, str]]:
     # Behaviour, services, campaigns and every channel describe themselves.
     for part in components(s):
         rows.extend(part.describe())
-    if s.calendar.holidays:
-        rows.append(("Holidays", f"{len(s.calendar.holidays)} days with no service."))
+    if days := s.holiday_dates:
+        source = f" ({s.calendar.country} holidays from the holidays package)" if s.calendar.country else ""
+        rows.append(("Holidays", f"{len(days)} days with no service{source}."))
     for obs in s.observations:
         value = f"{obs.activated:,} people" if obs.activated is not None else _pct(obs.share or 0.0, 2)
         rows.append((f"Observed {_date(obs.date)}", f"{value} ({obs.source or 'no source given'})."))

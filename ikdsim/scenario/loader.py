@@ -413,6 +413,8 @@ def scenario_to_data(scenario: Scenario) -> dict[str, Any]:
         data.pop("uncertain", None)
     if data.get("posterior") is None:
         data.pop("posterior", None)
+    # The explicit days, not the country: results must not hinge on the holidays package's version.
+    data["calendar"] = {"holidays": [d.isoformat() for d in scenario.holiday_dates]}
     return data
 
 

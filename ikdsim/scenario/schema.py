@@ -25,6 +25,7 @@ from ikdsim.scenario.base import (
     Weekday,
     _Model,
 )
+from ikdsim.scenario.calendar import Calendar
 from ikdsim.scenario.channels import (
     Channels,
     ChannelSpec,
@@ -35,7 +36,6 @@ from ikdsim.scenario.channels import (
     remove_channel_kind,
 )
 from ikdsim.scenario.limits import (
-    MAX_HOLIDAYS,
     MAX_HORIZON_DAYS,
     MAX_LIST_ITEMS,
     MAX_POPULATION,
@@ -208,12 +208,6 @@ class Campaign(_Model):
         return self
 
 
-class Calendar(_Model):
-    holidays: list[dt.date] = Field(
-        default_factory=list, max_length=MAX_HOLIDAYS, description="Days no point or team works (dates)."
-    )
-
-
 class Observation(_Model):
     date: dt.date = Field(description="Date of the observation.")
     share: Share | None = Field(default=None, description="Observed activated share of population.total.")
@@ -244,7 +238,9 @@ class Scenario(_Model):
         default_factory=list, max_length=MAX_LIST_ITEMS, description="Dated awareness drives."
     )
     channels: Channels = Field(default_factory=Channels, description="Where activation happens.")
-    calendar: Calendar = Field(default_factory=Calendar, description="Holidays.")
+    calendar: Calendar = Field(
+        default_factory=Calendar, description="Days off: a country's holidays (country: ID) or a list of dates."
+    )
     uncertain: dict[Name, Unknown] = Field(
         default_factory=dict,
         max_length=MAX_LIST_ITEMS,
@@ -293,6 +289,7 @@ class Scenario(_Model):
             raise ValueError(
                 f"target.by: {self.target.by} is outside the horizon ({self.horizon.start} to {self.horizon.end})"
             )
+        self.calendar.days_off(self.horizon.start, self.horizon.end)  # refuses a bad country or date here
         if self.posterior is not None and (missing := sorted(set(self.posterior.names) - set(self.uncertain))):
             raise ValueError(f"posterior: draws of {missing}, which are not unknowns of uncertain:")
         if self.uncertain:
@@ -310,6 +307,11 @@ class Scenario(_Model):
                     f"observations[{i}].activated: {obs.activated} is above population.total ({self.population.total})"
                 )
         return self
+
+    @property
+    def holiday_dates(self) -> list[dt.date]:
+        """Days on which no point or team works, as the calendar block expands them."""
+        return self.calendar.days_off(self.horizon.start, self.horizon.end)
 
     def point_districts(self, point: ServicePoint) -> list[str]:
         return _resolve(point.districts, self.population.districts)
