@@ -114,7 +114,7 @@ def test_report_is_self_contained_and_says_what_a_planner_needs(report_html: Pat
     for heading in ("The question", "The answer", "Compared with small", "What happens", "What each lever is worth",
                     "Month by month", "The scenario in plain words", "Assumptions and sources", "Provenance"):
         assert f">{heading}" in text, heading
-    assert "Probability of reaching 12 % by 30 Apr 2026" in text
+    assert "probability of reaching 12\u00a0% by 30 Apr 2026" in text
     assert scenario_sha256(small()) in text
     assert "horizon.end=2026-04-30" in text  # the overrides are stated
     assert "team outreach (2 teams)" in text  # attribution ranking

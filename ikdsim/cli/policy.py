@@ -33,6 +33,10 @@ WorkersOpt = Annotated[
 ]
 DaskOpt = Annotated[bool, typer.Option("--dask", help="Run on a Dask LocalCluster (pip install 'ikdsim[dask]').")]
 SchedulerOpt = Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786.")]
+CandidateOpt = Annotated[
+    list[str] | None,
+    typer.Option("--candidate", help="A change not in the scenario yet, PATH=VALUE, valued alike (repeatable)."),
+]
 PlotOpt = Annotated[bool, typer.Option("--plot", help="Also write PNG plots into the output folder.")]
 
 
@@ -227,10 +231,7 @@ def attribute(
     replicates: Annotated[
         int, typer.Option(min=2, max=MAX_REPLICATES, help="Replicates per counterfactual (same seeds).")
     ] = 10,
-    candidate: Annotated[
-        list[str] | None,
-        typer.Option("--candidate", help="A change not in the scenario yet, PATH=VALUE, valued alike (repeatable)."),
-    ] = None,
+    candidate: CandidateOpt = None,
     queue_days: Annotated[
         float, typer.Option(min=0.0, help="A month is capacity-limited when the estimated wait reaches this (days).")
     ] = 7.0,
@@ -645,6 +646,10 @@ def report(
     attribution_replicates: Annotated[
         int | None, typer.Option(min=2, max=MAX_REPLICATES, help="Replicates per lever (default: --replicates).")
     ] = None,
+    candidate: CandidateOpt = None,
+    lang: Annotated[
+        str, typer.Option("--lang", help="Language of the report: en, or id (Bahasa Indonesia, Indonesian numbers).")
+    ] = "en",
     seed: SeedOpt = None,
     set_: SetOpt = None,
     fixed_inputs: FixedInputsOpt = False,
@@ -675,6 +680,9 @@ def report(
                 attribution_replicates=attribution_replicates,
                 executor=engine.executor,
                 overrides=set_ or [],
+                candidates=candidate or [],
+                fixed_inputs=fixed_inputs,
+                lang=lang,
             )
         write_report(text, path)
         console.print(f"Report written to [bold]{path}[/bold] ({len(text) // 1024:,} KiB, self-contained)")

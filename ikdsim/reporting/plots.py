@@ -174,7 +174,52 @@ def paths_side_by_side(
         ax.set_title(band.label, fontsize="medium")
         if i:
             ax.set_ylabel("")
+    fit_shares(axes, [b.high if b.high is not None else b.centre for b in bands], target_share, observations)
     return fig
+
+
+def fit_shares(
+    axes: Sequence[Any], tops: Sequence[Any], target_share: float | None = None, observations: Sequence[Point] = ()
+) -> float:
+    """One y range, from 0 to above the highest line, target and observation of every panel.
+
+    Shared axes are not enough: `set_ylim(bottom=0)` in one panel freezes the top at that
+    panel's data, so a policy that rises higher in a later panel was clipped.
+    """
+    highest = max(
+        [float(np.nanmax(t)) for t in tops if len(t)]
+        + [target_share or 0.0]
+        + [o.value for o in observations]
+        + [0.01]
+    )
+    top = min(1.0, highest * 1.08) if highest <= 1.0 else highest * 1.08
+    for ax in axes:
+        ax.set_ylim(0, top)
+    return top
+
+
+def fan(
+    ax: Any,
+    dates: Sequence[dt.date],
+    quantiles: np.ndarray,
+    label: str,
+    colour: str,
+    target_share: float | None = None,
+    target_by: dt.date | None = None,
+    observations: Sequence[Point] = (),
+    labels: tuple[str, str, str] = ("5-95 %", "25-75 %", "median"),
+) -> Any:
+    """A fan chart: the 5-95 % and 25-75 % bands of the futures and their median.
+
+    `quantiles` has the rows of `ikdsim.analysis.uncertainty.FAN` (5, 25, 50, 75, 95 %).
+    """
+    p05, p25, p50, p75, p95 = quantiles
+    ax.fill_between(dates, p05, p95, color=colour, alpha=0.18, linewidth=0, label=labels[0])
+    ax.fill_between(dates, p25, p75, color=colour, alpha=0.38, linewidth=0, label=labels[1])
+    ax.plot(dates, p50, color=colour, linewidth=1.8, label=labels[2])
+    share_over_time(ax, [], target_share, target_by, observations)
+    ax.set_title(label, fontsize="medium")
+    return ax
 
 
 def probability_curve(

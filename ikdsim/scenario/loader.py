@@ -409,6 +409,8 @@ def scenario_to_data(scenario: Scenario) -> dict[str, Any]:
     data: dict[str, Any] = scenario.model_dump(mode="json", exclude_none=False)
     # Optional blocks that are absent stay absent: a scenario without uncertain inputs resolves,
     # hashes and prints exactly as it did before they existed.
+    if not data.get("title"):
+        data.pop("title", None)
     if not data.get("uncertain"):
         data.pop("uncertain", None)
     if data.get("posterior") is None:

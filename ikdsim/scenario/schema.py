@@ -225,6 +225,9 @@ class Scenario(_Model):
     """A complete, validated scenario: population, behaviour, services and channels."""
 
     name: Name = Field(description="Scenario identifier; also the default output folder name.")
+    title: str = Field(
+        default="", max_length=200, description="A human title for reports (default: the description's first sentence)."
+    )
     description: Description = Field(default="", description="Free text for the reader.")
     seed: Seed = Field(default=0, description="Root seed of the random streams (0 to 2^63-1).")
     horizon: Horizon = Field(description="Simulated period, daily steps.")
