@@ -32,6 +32,13 @@ FixedInputsOpt = Annotated[
 
 def with_fixed_inputs(overrides: list[str] | None, fixed: bool) -> list[str]:
     return [*(overrides or []), *(FIXED_INPUTS if fixed else ())]
+
+
+def print_warnings(warnings: list[str]) -> None:
+    """Plausibility warnings: on stderr, so they are seen but never mix into piped results."""
+    for warning in warnings:
+        err_console.print(f"[bold yellow]warning:[/bold yellow] {escape(warning)}", markup=True, highlight=False)
+
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 EXIT_TERMINATED = 143  # 128 + SIGTERM, what `timeout`, systemd and SLURM send
 

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from ikdsim.cli.common import FixedInputsOpt, console, user_errors, with_fixed_inputs
+from ikdsim.cli.common import FixedInputsOpt, console, print_warnings, user_errors, with_fixed_inputs
 from ikdsim.errors import InputError
 from ikdsim.scenario.bundled import DEFAULT_SCENARIO, bundled
 from ikdsim.scenario.schema import SEED_MAX
@@ -67,9 +67,10 @@ def run(
         from ikdsim.io.folders import check_destination, default_folder
         from ikdsim.io.run_outputs import write_run
         from ikdsim.model.engine import simulate
-        from ikdsim.scenario.loader import load_scenario
+        from ikdsim.scenario.plausible import load_with_warnings
 
-        spec = load_scenario(scenario or DEFAULT_SCENARIO, with_fixed_inputs(set_, fixed_inputs))
+        spec, warnings = load_with_warnings(scenario or DEFAULT_SCENARIO, with_fixed_inputs(set_, fixed_inputs))
+        print_warnings(warnings)
         folder = out or default_folder(spec.name, what="scenario name")
         check_destination(folder, force)  # before the run: a refusal should not cost a simulation
         if replicates is not None:
@@ -132,10 +133,12 @@ def validate(
 ) -> None:
     """Check a scenario file; exit code 2 with located messages if it is invalid."""
     with user_errors():
-        from ikdsim.scenario.loader import load_scenario
+        from ikdsim.scenario.plausible import load_with_warnings
 
-        spec = load_scenario(scenario, set_ or [])
-        console.print(f"{scenario}: valid scenario {spec.name!r}")
+        spec, warnings = load_with_warnings(scenario, set_ or [])
+        print_warnings(warnings)
+        noted = f" ({len(warnings)} warning(s))" if warnings else ""
+        console.print(f"{scenario}: valid scenario {spec.name!r}{noted}")
 
 
 def schema() -> None:

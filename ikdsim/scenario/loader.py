@@ -59,6 +59,13 @@ class Document:
                 return raw
         return None
 
+    def where(self, loc: Loc) -> str:
+        """`file:line: ` (or `--set PATH=VALUE: `) that a message about `loc` starts with."""
+        if (raw := self.override_of(loc)) is not None:
+            return f"--set {raw}: "
+        line = self.line_of(loc)
+        return f"{self.file_of(loc)}:{line}: " if line else f"{self.origin}: "
+
     def line_of(self, loc: Loc) -> int | None:
         # Model-level errors point at a parent: use the nearest ancestor we know a line for.
         for cut in range(len(loc), -1, -1):
@@ -111,13 +118,13 @@ def _plain(node: Any, loc: Loc, lines: dict[Loc, int], origin: str, count: list[
     if isinstance(node, TaggedScalar) or _tag(node) not in _PLAIN_TAGS:
         line = lines.get(loc, 0)
         raise InputError(
-            f"{origin}:{line}: {_dotted(loc) or 'document'}: YAML tag {_tag(node)!r} is not allowed "
+            f"{origin}:{line}: {dotted(loc) or 'document'}: YAML tag {_tag(node)!r} is not allowed "
             "(scenario files hold plain data only)"
         )
     if isinstance(node, CommentedMap):
         if getattr(node, merge_attrib, None):
             line = lines.get(loc, 0)
-            raise InputError(f"{origin}:{line}: {_dotted(loc) or 'document'}: YAML merge keys (<<) are not supported")
+            raise InputError(f"{origin}:{line}: {dotted(loc) or 'document'}: YAML merge keys (<<) are not supported")
         out: dict[Any, Any] = {}
         for key in node:
             line = node.lc.key(key)[0] + 1
@@ -136,7 +143,7 @@ def _plain(node: Any, loc: Loc, lines: dict[Loc, int], origin: str, count: list[
         if not math.isfinite(node):
             line = lines.get(loc, 0)
             raise InputError(
-                f"{origin}:{line}: {_dotted(loc) or 'document'}: {node} is not a finite number; "
+                f"{origin}:{line}: {dotted(loc) or 'document'}: {node} is not a finite number; "
                 "every number must be finite"
             )
         return float(node)
@@ -205,11 +212,8 @@ def _describe(err: Any, doc: Document, model: type[BaseModel]) -> str:
     if err["type"] == "value_error" and (m := _BLAMED.match(msg)):
         loc = loc + _parse_path(m["path"])
         msg = m["rest"]
-    line = doc.line_of(loc)
-    where = f"{doc.file_of(loc)}:{line}: " if line else f"{doc.origin}: "
-    if (raw := doc.override_of(loc)) is not None:
-        where = f"--set {raw}: "
-    path = _dotted(loc) or "(top level)"
+    where = doc.where(loc)
+    path = dotted(loc) or "(top level)"
     if err["type"] == "extra_forbidden":
         known = _field_names(model, loc[:-1])
         guess = difflib.get_close_matches(str(loc[-1]), known, n=1)
@@ -234,7 +238,7 @@ def _parse_path(text: str) -> Loc:
     return tuple(parts)
 
 
-def _dotted(loc: Loc) -> str:
+def dotted(loc: Loc) -> str:
     out = ""
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
@@ -396,13 +400,16 @@ def load_scenario(source: str | Path, overrides: Iterable[str] = ()) -> Scenario
         InputError: the file cannot be read or parsed, or a field is invalid; the message names
             the file, the field path and the line.
     """
+    scenario: Scenario = validate(load_document(source, overrides))
+    return scenario
+
+
+def load_document(source: str | Path, overrides: Iterable[str] = ()) -> Document:
+    """The document `load_scenario` validates: the file (or bundled name) with `--set` applied."""
     from ikdsim.scenario.bundled import resolve
 
     doc = read_document(resolve(source))
-    if overrides:
-        doc = apply_overrides(doc, overrides)
-    scenario: Scenario = validate(doc)
-    return scenario
+    return apply_overrides(doc, overrides) if overrides else doc
 
 
 def scenario_to_data(scenario: Scenario) -> dict[str, Any]:
