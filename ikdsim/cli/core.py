@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import json
 from pathlib import Path
 from typing import Annotated, Any
@@ -24,6 +25,10 @@ SetOpt = Annotated[
         "--set", metavar="PATH=VALUE", help="Override a field, e.g. adoption.base_rate=0.05 (repeatable)."
     ),
 ]
+
+
+class By(enum.StrEnum):
+    district = "district"
 
 
 def run(
@@ -58,6 +63,7 @@ def run(
     ] = None,
     plot: Annotated[bool, typer.Option("--plot", help="Also write PNG plots into the output folder.")] = False,
     fixed_inputs: FixedInputsOpt = False,
+    by: Annotated[By | None, typer.Option("--by", help="Also print a table by district.")] = None,
 ) -> None:
     """Run a scenario once (or N replicates), print a summary and write the results folder.
 
@@ -76,6 +82,9 @@ def run(
         if replicates is not None:
             from ikdsim.cli.experiments import run_replicates_cli
 
+            if by is not None:
+                raise InputError("--by district applies to a single run; drop --replicates or --by")
+
             run_replicates_cli(
                 spec, folder, force=force, seed=seed, replicates=replicates, precision=precision,
                 max_replicates=max_replicates, workers=workers, dask=dask, scheduler=scheduler,
@@ -88,6 +97,10 @@ def run(
         result = simulate(spec, seed=seed)
         write_run(result, folder, force=force)
         print_summary(result.summary, result.scenario.description)
+        if by is By.district:
+            from ikdsim.cli.districts import print_districts
+
+            print_districts(result)
         console.print(f"Results written to [bold]{folder}[/bold]")
         if plot:
             _plots(folder)

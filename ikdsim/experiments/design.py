@@ -229,6 +229,8 @@ def field_kind(parts: list[str]) -> str:
         else:
             return "other"
     final = _unwrap(annotation)
+    if short := getattr(final, "SHORT_FORM", None):  # a model written as one value (a district's share)
+        final = _unwrap(final.model_fields[short].annotation)
     for kind, types_ in (("bool", (bool,)), ("int", (int,)), ("float", (float,)), ("date", (dt.date,))):
         if final in types_:
             return kind

@@ -55,7 +55,7 @@ def build_segments(scenario: Scenario) -> Segments:
                 patterns.append((pattern, share))
         for di, d in enumerate(districts):
             for pattern, share in patterns:
-                base = pop.districts[d] * pop.groups[g].share * share / k
+                base = pop.districts[d].share * pop.groups[g].share * share / k
                 rows.extend((di, gi, pattern, ki, base) for ki in range(k))
             if len(rows) > MAX_SEGMENTS:
                 raise ValueError(
@@ -69,10 +69,11 @@ def build_segments(scenario: Scenario) -> Segments:
     smartphone = np.array([pop.groups[g].smartphone for g in groups])[group]
     eligible = largest_remainder(size * smartphone, cap=size)
     propensity = multipliers[np.array([r[3] for r in rows], dtype=np.int64)]
-    initial = _initial_activated(eligible, propensity, pop.initial_count)
+    district = np.array([r[0] for r in rows], dtype=np.int64)
+    initial = _initial_by_district(district, districts, eligible, propensity, pop.district_starts(), pop.initial_count)
     uses = np.array([r[2] for r in rows], dtype=bool).reshape(len(rows), len(services))
     return Segments(
-        district=np.array([r[0] for r in rows], dtype=np.int64),
+        district=district,
         group=group,
         uses=uses,
         propensity=propensity,
@@ -96,6 +97,30 @@ def largest_remainder(values: np.ndarray, cap: np.ndarray | None = None) -> np.n
         order = np.argsort(-fractions, kind="stable")[:short]
         floors[order] += 1
     return floors
+
+
+def _initial_by_district(
+    district: np.ndarray,
+    names: list[str],
+    eligible: np.ndarray,
+    propensity: np.ndarray,
+    starts: dict[str, int],
+    city: int,
+) -> np.ndarray:
+    """Initial activated per segment: known districts get their own count, the rest share the remainder.
+
+    With no district known this is one spread over the whole city, as before districts could say.
+    """
+    initial = np.zeros_like(eligible)
+    rest = np.ones(len(eligible), dtype=bool)
+    for i, name in enumerate(names):
+        if name in starts:
+            mine = district == i
+            initial[mine] = _initial_activated(eligible[mine], propensity[mine], starts[name])
+            rest &= ~mine
+    if rest.any():
+        initial[rest] = _initial_activated(eligible[rest], propensity[rest], city - sum(starts.values()))
+    return initial
 
 
 def _initial_activated(eligible: np.ndarray, propensity: np.ndarray, count: int) -> np.ndarray:

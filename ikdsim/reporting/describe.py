@@ -21,7 +21,7 @@ def describe(scenario: Scenario) -> list[tuple[str, str]]:
         ("Who can adopt", f"{_pct(pop.eligible_share)} own a phone able to run the IKD app; by group: "
          + "; ".join(f"{name} {_pct(g.share, 0)} of residents, {_pct(g.smartphone, 0)} with a phone"
                      for name, g in pop.groups.items()) + "."),
-        ("Districts", ", ".join(f"{d} {_pct(v)}" for d, v in pop.districts.items()) + "."),
+        ("Districts", ", ".join(f"{d} {_pct(v.share)}" for d, v in pop.districts.items()) + "."),
     ]
     from ikdsim.model.assembly import components
 

@@ -35,6 +35,7 @@ from ikdsim.scenario.channels import (
     add_channel_kind,
     remove_channel_kind,
 )
+from ikdsim.scenario.districts import District
 from ikdsim.scenario.limits import (
     MAX_HORIZON_DAYS,
     MAX_LIST_ITEMS,
@@ -103,10 +104,11 @@ class Population(_Model):
     initial_activated_share: Share | None = Field(
         default=None, description="Alternative to initial_activated: share of population.total (fraction)."
     )
-    districts: dict[Name, Share] = Field(
+    districts: dict[Name, District] = Field(
         min_length=1,
         max_length=MAX_LIST_ITEMS,
-        description="Share of the population living in each district (fractions summing to 1).",
+        description="Share of the population living in each district (fractions summing to 1), or "
+        "{share, initial_activated_share, source} where the district's starting share is known.",
     )
     groups: dict[Name, Group] = Field(
         min_length=1, max_length=MAX_LIST_ITEMS, description="Population groups (occupation/age); shares sum to 1."
@@ -115,7 +117,7 @@ class Population(_Model):
     @model_validator(mode="after")
     def _consistent(self) -> Self:
         for label, shares in (
-            ("districts", self.districts.values()),
+            ("districts", [d.share for d in self.districts.values()]),
             ("groups", [g.share for g in self.groups.values()]),
         ):
             total = sum(shares)
@@ -123,6 +125,7 @@ class Population(_Model):
                 raise ValueError(f"{label}: shares sum to {total:.6g}, they must sum to 1 (±{SHARE_TOLERANCE})")
         if self.initial_activated is not None and self.initial_activated_share is not None:
             raise ValueError("initial_activated: give initial_activated or initial_activated_share, not both")
+        self._check_district_starts()
         eligible = self.eligible_share * self.total
         if self.initial_count > eligible + 0.5:
             raise ValueError(
@@ -132,11 +135,51 @@ class Population(_Model):
             )
         return self
 
+    def _check_district_starts(self) -> None:
+        known = self.district_starts()
+        if not known:
+            return
+        city = "initial_activated" if self.initial_activated is not None else "initial_activated_share"
+        given = self.initial_activated is not None or self.initial_activated_share is not None
+        for name, d in self.districts.items():
+            if (d.initial_activated_share or 0.0) > self.eligible_share + 1e-9:
+                raise ValueError(
+                    f"districts.{name}.initial_activated_share: {d.initial_activated_share:g} is above the share "
+                    f"of people with a usable smartphone ({self.eligible_share:.4g})"
+                )
+        if len(known) == len(self.districts):
+            if given:
+                raise ValueError(
+                    f"{city}: every district gives its starting share, which fixes the city's; "
+                    f"remove {city} (one source for one figure)"
+                )
+        elif not given:
+            unknown = sorted(set(self.districts) - set(known))
+            raise ValueError(
+                f"initial_activated: the starting share is known for only some districts (not {unknown}); "
+                "give the city's initial_activated or initial_activated_share too, or every district's"
+            )
+        elif sum(known.values()) > self.initial_count:
+            raise ValueError(
+                f"{city}: the districts' starting counts add up to {sum(known.values()):,}, more than the "
+                f"city's {self.initial_count:,}"
+            )
+
+    def district_starts(self) -> dict[str, int]:
+        """Activated people on horizon.start in each district whose starting share is known."""
+        return {
+            name: round(d.initial_activated_share * d.share * self.total)
+            for name, d in self.districts.items()
+            if d.initial_activated_share is not None
+        }
+
     @property
     def initial_count(self) -> int:
         if self.initial_activated is not None:
             return self.initial_activated
-        return round((self.initial_activated_share or 0.0) * self.total)
+        if self.initial_activated_share is not None:
+            return round(self.initial_activated_share * self.total)
+        return sum(self.district_starts().values())
 
     @property
     def eligible_share(self) -> float:
