@@ -1,9 +1,8 @@
 """Interval estimates for replicate outputs, with no dependency beyond numpy.
 
-`run --replicates` must work on a core install (no scipy), and its figures must not depend on
-which optional packages happen to be installed, so the Student t quantile is computed here
-exactly (closed-form CDF for integer degrees of freedom, then bisection) instead of being taken
-from scipy when present.
+The figures of `run --replicates` must not depend on which version of scipy happens to be
+installed, so the Student t quantile is computed here exactly (closed-form CDF for integer
+degrees of freedom, then bisection) instead of being taken from scipy.
 """
 
 from __future__ import annotations
