@@ -119,3 +119,14 @@ def test_mistakes_are_located(tmp_path: Path, calendar: str, needle: str, words:
     for word in words:
         assert word in out, (word, out)
     assert f"city.yaml:{line(text, needle)}: calendar." in out, out
+
+
+def test_a_variant_changes_the_days_in_a_few_lines_and_errors_point_into_it(tmp_path: Path) -> None:
+    base = load_scenario("balikpapan-2026")
+    day = base.holiday_dates[-1]
+    path = tmp_path / "variant.yaml"
+    path.write_text(f"extends: balikpapan-2026\nname: v\ncalendar:\n  remove: [{day}]\n", encoding="utf-8")
+    assert load_scenario(path).holiday_dates == base.holiday_dates[:-1]
+    path.write_text("extends: balikpapan-2026\nname: v\ncalendar:\n  remove: [2026-03-03]\n", encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 2 and "variant.yaml:4: calendar.remove[0]" in " ".join(result.output.split())
