@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import ast
 import importlib.metadata
+import os
 import re
 import subprocess
 import sys
+import tempfile
 import textwrap
 import tomllib
 from pathlib import Path
@@ -116,32 +118,50 @@ def test_install_hints_name_the_extra_or_say_reinstall() -> None:
     assert "'scipy'" in hint and "reinstall" in hint and "[" not in hint
 
 
-BLOCKER = textwrap.dedent(
+# Installed as sitecustomize through PYTHONPATH, so it also holds in the processes a command
+# starts (workers) and in commands run through a shell (tests/test_docs_sequence.py).
+SITECUSTOMIZE = textwrap.dedent(
     """
     import importlib.abc, sys
-    BLOCKED = set(sys.argv[1].split(","))
+    BLOCKED = {blocked!r}
     class Block(importlib.abc.MetaPathFinder):
         def find_spec(self, name, path=None, target=None):
             if name.split(".")[0] in BLOCKED:
-                raise ModuleNotFoundError(f"blocked for the test: {name}")
+                raise ModuleNotFoundError(f"blocked for the test: {{name}}")
             return None
     sys.meta_path.insert(0, Block())
-    sys.argv = ["ikdsim", *sys.argv[2:]]
-    from ikdsim.cli.app import main
-    main()
     """
 )
 
 
+def block_packages(folder: Path, blocked: list[str]) -> Path:
+    """A folder to put on PYTHONPATH in which importing any of `blocked` fails as if not installed."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "sitecustomize.py").write_text(SITECUSTOMIZE.format(blocked=sorted(blocked)), encoding="utf-8")
+    return folder
+
+
+def with_path(folder: Path) -> str:
+    """PYTHONPATH with `folder` first and what was there kept (a checkout under test may be on it)."""
+    return os.pathsep.join(filter(None, [str(folder), os.environ.get("PYTHONPATH", "")]))
+
+
 def _cli_without(blocked: list[str], *args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-c", BLOCKER, ",".join(blocked), *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=cwd,
-        env={"COLUMNS": "200", "PATH": "/usr/bin:/bin", "NO_COLOR": "1"},
-    )
+    with tempfile.TemporaryDirectory() as tmp:
+        site = block_packages(Path(tmp), blocked)
+        return subprocess.run(
+            [sys.executable, "-c", "from ikdsim.cli.app import main; main()", *args],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=cwd,
+            env={"COLUMNS": "200", "PATH": "/usr/bin:/bin", "NO_COLOR": "1", "PYTHONPATH": with_path(site)},
+        )
+
+
+def test_the_blocker_blocks() -> None:
+    done = _cli_without(["numpy"], "--help")
+    assert done.returncode != 0 and "blocked for the test: numpy" in done.stderr
 
 
 def _commands() -> list[str]:
