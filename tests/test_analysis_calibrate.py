@@ -197,3 +197,22 @@ def test_calibrated_file_keeps_comments_and_reads_back(tmp_path: Path) -> None:
     dumped = edited_text(source, other, {"adoption.word_of_mouth_scope": (0.0, "calibrated")})
     assert dumped.startswith("# Written by ikdsim calibrate")
     assert validate(parse_yaml(dumped, "back")).adoption.word_of_mouth_scope == "district"
+
+
+def test_a_default_range_widens_when_the_optimum_sits_at_its_end() -> None:
+    # From a start of 0.05 the default range is 0 to 0.2 (4 × the start); the truth is 0.25.
+    observed = synthetic(tiny(0.25, 0.05), [dt.date(2026, 3, 1), dt.date(2026, 5, 31)])
+    said: list[str] = []
+    result = calibrate(tiny(0.05, 0.05), ["adoption.base_rate"], observed, replicates=2, profile=False,
+                       progress=said.append)
+    (fit,) = result.fits
+    assert fit.parameter.high > 0.2 and not fit.at_bound
+    assert fit.estimate == pytest.approx(0.25, rel=0.15)
+    assert any("searching again" in line for line in said)
+
+
+def test_a_range_given_by_the_user_is_not_widened() -> None:
+    observed = synthetic(tiny(0.25, 0.05), [dt.date(2026, 3, 1), dt.date(2026, 5, 31)])
+    result = calibrate(tiny(0.05, 0.05), ["adoption.base_rate=0.01:0.2"], observed, replicates=2, profile=False)
+    (fit,) = result.fits
+    assert fit.parameter.high == 0.2 and fit.at_bound

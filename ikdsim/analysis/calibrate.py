@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -33,6 +33,7 @@ from ikdsim.errors import InputError
 from ikdsim.scenario.schema import Scenario
 
 LEVEL = 0.95
+_WIDENINGS = 3  # a default range stretched fourfold up to three times covers 64 × its width
 
 
 class CalibrationError(InputError):
@@ -45,6 +46,10 @@ class FitParameter:
     low: float
     high: float
     start: float
+    # The schema's limits; a default range (no LOW:HIGH given) may widen up to them.
+    limit_low: float = -math.inf
+    limit_high: float = math.inf
+    default_range: bool = False
 
     def value(self, u: float) -> float:
         return self.low + float(u) * (self.high - self.low)
@@ -85,7 +90,21 @@ def parse_fit(scenario: Scenario, text: str) -> FitParameter:
         if high > 4.0 * current > low and current > 0:
             high = 4.0 * current
     start = current if low <= current <= high else (low + high) / 2.0
-    return FitParameter(lever.path, low, high, start)
+    return FitParameter(lever.path, low, high, start, lever.low, lever.high, default_range=not limits)
+
+
+def widened(p: FitParameter, u: float, xtol: float) -> FitParameter:
+    """A default range whose optimum sits at one end, stretched fourfold towards that end
+    (within the schema's limits); the same parameter when there is nothing to widen."""
+    if not p.default_range:
+        return p
+    width = p.high - p.low
+    at = p.value(u)
+    if u >= 1.0 - 2.0 * xtol and p.high < p.limit_high:
+        return replace(p, high=min(p.limit_high, p.high + 3.0 * width), start=at)
+    if u <= 2.0 * xtol and p.low > p.limit_low:
+        return replace(p, low=max(p.limit_low, p.low - 3.0 * width), start=at)
+    return p
 
 
 @dataclass(frozen=True)
@@ -322,10 +341,24 @@ def calibrate(
     for p in params:  # both ends of every range must make a valid scenario before anything runs
         with_overrides(scenario, [f"{p.path}={format_value(p.low)}", f"{p.path}={format_value(p.high)}"])
     root = scenario.seed if seed is None else seed
-    objective = Objective(scenario, params, obs, replicates, root, workers, executor)
     say = progress or (lambda _: None)
     limit = max_evals or (60 if len(params) == 1 else 100 * len(params))
-    best_u, method, message = _optimise(objective, params, limit, xtol, ftol)
+    history: list[Evaluation] = []
+    for _ in range(_WIDENINGS + 1):
+        objective = Objective(scenario, params, obs, replicates, root, workers, executor)
+        best_u, method, message = _optimise(objective, params, limit, xtol, ftol)
+        history.extend(objective.history)
+        wider = [widened(p, u, xtol) for p, u in zip(params, best_u, strict=True)]
+        if wider == params:
+            break
+        for old, new in zip(params, wider, strict=True):
+            if new != old:
+                say(f"{old.path} fits at the end of its default range; searching again in "
+                    f"{format_value(new.low)} to {format_value(new.high)}")
+                ends = [f"{new.path}={format_value(new.low)}", f"{new.path}={format_value(new.high)}"]
+                with_overrides(scenario, ends)
+        params = wider
+    objective.history = history
     say(f"fitted after {len(objective.history)} evaluations")
     best = objective.evaluate([p.value(u) for p, u in zip(params, best_u, strict=True)])
     dispersion = _dispersion(objective, best, len(params))

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from ikdsim.cli import core, experiments, policy
+from ikdsim.cli import calibration, core, discover, experiments, policy
 from ikdsim.cli.common import install_signal_handlers
 
 app = typer.Typer(
@@ -37,7 +37,7 @@ def _main(
     """ikdsim: how digital-ID adoption responds to policy."""
 
 
-for module in (core, experiments, policy):
+for module in (core, experiments, policy, calibration, discover):
     module.register(app)
 
 

@@ -173,11 +173,15 @@ def print_uncertainty(unc: dict[str, Any]) -> None:
             f"The spread covers {len(unc['unknowns'])} uncertain input(s) and chance: "
             f"{inputs:.0%} of the final share's variance comes from the inputs, {1 - inputs:.0%} from chance."
         )
-    table = Table(title="What matters most (measure these first)", title_justify="left")
-    table.add_column("unknown", overflow="fold")
-    table.add_column("moves final share", justify="right")
-    table.add_column("moves P(target)", justify="right")
-    table.add_column("worth knowing (EVPPI)", justify="right")
+    table = Table(
+        title="What matters most (measure these first): share of the spread each unknown explains",
+        title_justify="left",
+    )
+    # Names never wrap mid-word: an analyst must tell the unknowns apart at 80 columns.
+    table.add_column("unknown", no_wrap=True)
+    table.add_column("final share", justify="right")
+    table.add_column("P(target)", justify="right")
+    table.add_column("EVPPI", justify="right")
 
     def pct(v: float | None) -> str:
         return "n/a" if v is None else f"{v:.0%}"

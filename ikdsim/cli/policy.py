@@ -1,4 +1,4 @@
-"""Policy commands: compare, attribute, solve, calibrate, plot, report."""
+"""Policy commands: compare, attribute, solve, plot, report (calibrate is in cli/calibration.py)."""
 
 from __future__ import annotations
 
@@ -474,149 +474,6 @@ def _print_solution(result: Any, target_share: float) -> None:
         )
 
 
-# -- calibrate -----------------------------------------------------------------------------
-
-
-def calibrate(
-    scenario: ScenarioArg,
-    fit: Annotated[
-        list[str],
-        typer.Option("--fit", help="Parameter to fit, PATH or PATH=LOW:HIGH (repeatable)."),
-    ],
-    observations: Annotated[
-        Path | None, typer.Option(help="CSV with date and activated or share (default: the scenario's observations).")
-    ] = None,
-    replicates: Annotated[
-        int, typer.Option(min=1, max=MAX_REPLICATES, help="Replicates per evaluation (fixed seeds).")
-    ] = 4,
-    max_evals: Annotated[int | None, typer.Option(min=1, help="Evaluations the optimiser may use.")] = None,
-    xtol: Annotated[float, typer.Option(min=1e-6, max=0.5, help="Tolerance, as a fraction of each range.")] = 1e-3,
-    profile: Annotated[bool, typer.Option("--profile/--no-profile", help="Profile-likelihood intervals.")] = True,
-    seed: SeedOpt = None,
-    set_: SetOpt = None,
-    fixed_inputs: FixedInputsOpt = False,
-    out: OutOpt = None,
-    force: ForceOpt = False,
-    workers: WorkersOpt = None,
-    dask: DaskOpt = False,
-    scheduler: SchedulerOpt = None,
-    plot: PlotOpt = False,
-) -> None:
-    """Fit parameters to observed counts, with intervals; writes a calibrated scenario.
-
-    Maximises a binomial likelihood of the observations under the simulated mean (scipy.optimize,
-    several replicates per evaluation), with profile likelihood intervals.
-    """
-    with user_errors():
-        from ikdsim.analysis.calibrate import calibrate as run_calibrate
-        from ikdsim.analysis.observations import read_csv
-        from ikdsim.analysis.scenario_file import edited_text
-        from ikdsim.io.folders import atomic_folder
-        from ikdsim.io.tables import write_json
-
-        (spec,) = _load([scenario], with_fixed_inputs(set_, fixed_inputs))
-        observed = read_csv(observations, spec) if observations is not None else None
-        folder = _out(out, spec.name, "calibration", force)
-        with _engine(workers, dask, scheduler) as engine:
-            result = run_calibrate(
-                spec,
-                fit,
-                observed,
-                replicates,
-                seed,
-                max_evals=max_evals,
-                xtol=xtol,
-                profile=profile,
-                executor=engine.executor,
-                progress=lambda m: err_console.print(f"  {m}"),
-            )
-            calibrated = result.calibrated()
-            changes = {
-                f.parameter.path: (
-                    f.estimate,
-                    f"calibrated by ikdsim: 95 % profile interval {f.low:.6g} to {f.high:.6g}",
-                )
-                for f in result.fits
-            }
-            text = edited_text(None if set_ else _source_path(scenario), calibrated, changes)
-            fit_runs = None
-            if plot:
-                from ikdsim.analysis.runs import run_replicates
-
-                fit_runs = run_replicates([calibrated], replicates, result.seed, executor=engine.executor)[0]
-        with atomic_folder(folder, force) as tmp:
-            write_json(tmp / "calibration.json", result.summary())
-            _write_rows(tmp / "fit.csv", result.fit_rows())
-            _write_rows(tmp / "evaluations.csv", result.evaluation_rows())
-            if result.profile:
-                _write_rows(tmp / "profile.csv", result.profile)
-            (tmp / "scenario.calibrated.yaml").write_text(text, encoding="utf-8")
-            if fit_runs is not None:
-                _fit_plot(fit_runs, result, tmp / "fit.png")
-        _print_calibration(result)
-        console.print(f"Results written to [bold]{folder}[/bold] (calibrated scenario: scenario.calibrated.yaml)")
-
-
-def _fit_plot(runs: Any, result: Any, path: Path) -> None:
-    import numpy as np
-
-    from ikdsim.reporting import plots
-    from ikdsim.reporting.plots import Band, Point
-
-    share = runs.share()
-    low, high = np.percentile(share, [5, 95], axis=0)
-    fig, (ax,) = plots.new_figure()
-    plots.share_over_time(
-        ax,
-        [Band("calibrated (mean, 5-95 %)", runs.dates, share.mean(axis=0), low, high)],
-        observations=[Point(o.date, o.share) for o in [*result.skipped, *result.observed]],
-    )
-    ax.set_title(f"{result.scenario.name}: calibrated path against the observations")
-    plots.save(fig, path)
-
-
-def _print_calibration(result: Any) -> None:
-    table = Table(
-        "parameter",
-        "estimate",
-        "95 % interval",
-        "search range",
-        title=f"Calibration ({result.method}; {len(result.evaluations)} evaluations × {result.replicates} replicates)",
-        title_justify="left",
-    )
-    for f in result.fits:
-        note = " (at the end of the range)" if f.at_bound else ""
-        if f.at_bound:
-            err_console.print(
-                f"[yellow]warning:[/yellow] {f.parameter.path} fits at the end of its search range; "
-                "widen it with --fit PATH=LOW:HIGH if the schema allows."
-            )
-        lo = f"{f.low:.6g}" + ("≤" if f.low_at_bound else "")
-        hi = f"{f.high:.6g}" + ("+" if f.high_at_bound else "")
-        table.add_row(
-            f.parameter.path,
-            f"{f.estimate:.6g}{note}",
-            f"{lo} to {hi}",
-            f"{f.parameter.low:.6g} to {f.parameter.high:.6g}",
-        )
-    console.print(table)
-    fit = Table("date", "observed", "simulated", "error", title="Fit", title_justify="left")
-    for row in result.fit_rows():
-        fit.add_row(
-            row["date"], f"{row['observed']:,}", f"{row['simulated']:,.0f}", _num(row["relative_error"], "+.1%")
-        )
-    console.print(fit)
-    d = result.dispersion
-    console.print(
-        f"Dispersion φ = {d['phi']:.3g} (run-to-run {_num(d['process'], '.3g')}, lack of fit "
-        f"{_num(d['pearson'], '.3g')}): the interval is the binomial one widened by √φ."
-    )
-    if result.skipped:
-        console.print(
-            f"{len(result.skipped)} observation(s) on the first day were not fitted: they are the starting value."
-        )
-
-
 # -- plot and report -----------------------------------------------------------------------
 
 
@@ -692,6 +549,5 @@ def register(app: typer.Typer) -> None:
     app.command()(compare)
     app.command()(attribute)
     app.command()(solve)
-    app.command()(calibrate)
     app.command()(plot)
     app.command()(report)
