@@ -21,6 +21,7 @@ is explicit and cheap once a run is done).
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
@@ -299,12 +300,16 @@ class PredictiveCheck:
         return self.low <= self.observed.count <= self.high
 
 
-def predictive(result: SMCResult, observed: Sequence[Observed], seed: int, draws: int = 20) -> list[PredictiveCheck]:
-    """Posterior predictive check: replicated counts from each particle through the observation model."""
+def predictive(
+    result: SMCResult, observed: Sequence[Observed], seed: int, draws: int = 20, simulated: np.ndarray | None = None
+) -> list[PredictiveCheck]:
+    """Posterior predictive check: replicated counts from each particle through the observation
+    model, at the observations calibrated on or (with `simulated`, particles × observations) at others."""
     rng = np.random.default_rng(np.random.SeedSequence(entropy=[seed], spawn_key=(stable_key(STREAM + "-predictive"),)))
+    sims = result.simulated if simulated is None else simulated
     out = []
     for j, obs in enumerate(observed):
-        mean = np.repeat(result.simulated[:, j], draws)
+        mean = np.repeat(sims[:, j], draws)
         c = np.repeat(result.dispersion, draws)
         rep = nb_draw(rng, mean, c).astype(float)
         lo, mid, hi = np.quantile(rep, (0.05, 0.5, 0.95))
@@ -312,6 +317,23 @@ def predictive(result: SMCResult, observed: Sequence[Observed], seed: int, draws
         p = float(np.mean(rep < obs.count) + 0.5 * np.mean(rep == obs.count))
         out.append(PredictiveCheck(obs, float(lo), float(mid), float(hi), p))
     return out
+
+
+def forecast(
+    scenario: Scenario,
+    result: SMCResult,
+    held_out: Sequence[Observed],
+    seed: int,
+    workers: int = 1,
+    executor: Executor | None = None,
+) -> list[PredictiveCheck]:
+    """Counts the calibration did not see, against its forecast: the posterior particles run to
+    those dates (same fixed streams) and pass through the observation model."""
+    if not held_out:
+        return []
+    sim = Simulator(scenario, held_out, seed, workers, executor)
+    k = len(sim.names)
+    return predictive(result, held_out, seed + 1, simulated=sim.counts(result.units[:, :k]))
 
 
 @dataclass
@@ -325,6 +347,7 @@ class BayesCalibration:
     particles: int
     dispersion: float | None
     skipped: list[Observed] = field(default_factory=list)
+    forecasts: list[PredictiveCheck] = field(default_factory=list)  # held-out counts
 
     @property
     def uninformed(self) -> list[str]:
@@ -352,16 +375,17 @@ class BayesCalibration:
                  "sd_ratio": c.sd_ratio, "informed": c.informed}
                 for c in self.checks
             ],
-            "predictive": [row for row in self.predictive_rows()],
+            "predictive": self.predictive_rows(),
             "skipped_first_day": [o.date.isoformat() for o in self.skipped],
         }
 
     def predictive_rows(self) -> list[dict[str, Any]]:
         return [
-            {"date": p.observed.date.isoformat(), "observed": p.observed.count, "predictive_5": round(p.low),
-             "predictive_50": round(p.median), "predictive_95": round(p.high), "p_value": round(p.p_value, 4),
-             "inside_90": p.inside}
-            for p in self.predictive
+            {"date": p.observed.date.isoformat(), "use": use, "observed": p.observed.count,
+             "predictive_5": round(p.low), "predictive_50": round(p.median), "predictive_95": round(p.high),
+             "p_value": round(p.p_value, 4), "inside_90": p.inside}
+            for use, checks in (("calibrated on", self.predictive), ("held out", self.forecasts))
+            for p in checks
         ]
 
 
@@ -372,11 +396,13 @@ def calibrate_bayes(
     particles: int = 200,
     seed: int | None = None,
     dispersion: float | None = DISPERSION,
+    holdout: dt.date | None = None,
     workers: int = 1,
     executor: Executor | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> BayesCalibration:
-    """The posterior of the scenario's `uncertain:` unknowns given `observed` counts."""
+    """The posterior of the scenario's `uncertain:` unknowns given `observed` counts; counts on or
+    after `holdout` are not used but checked against the forecast."""
     if not scenario.uncertain:
         raise InputError(
             f"{scenario.name}: no uncertain: block to calibrate; add one (docs/uncertainty.md) "
@@ -385,7 +411,8 @@ def calibrate_bayes(
     if particles < 20:
         raise InputError(f"--particles {particles}: at least 20 are needed for a usable posterior")
     skipped = [o for o in observed if o.date <= scenario.horizon.start]
-    obs = [o for o in observed if o.date > scenario.horizon.start]
+    held_out = [o for o in observed if holdout is not None and o.date >= holdout]
+    obs = [o for o in observed if o.date > scenario.horizon.start and o not in held_out]
     if not obs:
         raise InputError(
             f"{scenario.name}: no observations after the first day ({scenario.horizon.start}); "
@@ -397,5 +424,5 @@ def calibrate_bayes(
     result = smc(sim, y, particles=particles, seed=root, dispersion=dispersion, progress=progress)
     return BayesCalibration(
         scenario, obs, result, input_checks(scenario, result), predictive(result, obs, root),
-        root, particles, dispersion, skipped,
+        root, particles, dispersion, skipped, forecast(scenario, result, held_out, root, workers, executor),
     )

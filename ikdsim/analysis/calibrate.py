@@ -31,6 +31,7 @@ from ikdsim.analysis.profile import profile_interval
 from ikdsim.analysis.runs import run_replicates, with_overrides
 from ikdsim.errors import InputError
 from ikdsim.scenario.schema import Scenario
+from ikdsim.scenario.uncertain import fixed_inputs
 
 LEVEL = 0.95
 _WIDENINGS = 3  # a default range stretched fourfold up to three times covers 64 × its width
@@ -315,10 +316,18 @@ def calibrate(
     """
     if not fits:
         raise InputError("calibrate needs at least one --fit PATH")
+    # The point fit is of the named fields with every other input at its point value: drawing
+    # the uncertain inputs per replicate would overwrite a fitted field and make the objective noisy.
+    original, scenario = scenario, fixed_inputs(scenario)
     params = [parse_fit(scenario, text) for text in fits]
     paths = [p.path for p in params]
     if len(set(paths)) != len(paths):
         raise InputError(f"--fit: a parameter is given twice ({', '.join(paths)})")
+    say = progress or (lambda _: None)
+    for name, unknown in original.uncertain.items():
+        for path in set(unknown.fields) & set(paths):
+            say(f"note: {path} is also driven by the uncertain input {name}; multi-run answers on the "
+                "calibrated file still draw it (remove it from uncertain: or use --method bayes)")
     obs = list(observed) if observed is not None else from_scenario(scenario)
     if not obs:
         raise InputError(
@@ -341,7 +350,6 @@ def calibrate(
     for p in params:  # both ends of every range must make a valid scenario before anything runs
         with_overrides(scenario, [f"{p.path}={format_value(p.low)}", f"{p.path}={format_value(p.high)}"])
     root = scenario.seed if seed is None else seed
-    say = progress or (lambda _: None)
     limit = max_evals or (60 if len(params) == 1 else 100 * len(params))
     history: list[Evaluation] = []
     for _ in range(_WIDENINGS + 1):
@@ -376,7 +384,7 @@ def calibrate(
         fitted.append(ParameterFit(p, _rounded(p, best_u[i], xtol), _rounded(p, lo_u, xtol), _rounded(p, hi_u, xtol),
                                    lo_open, hi_open))
     return Calibration(
-        scenario, fitted, obs, best, dispersion, method, message, replicates, root,
+        original, fitted, obs, best, dispersion, method, message, replicates, root,
         list(objective.history), profile_points, skipped,
     )
 

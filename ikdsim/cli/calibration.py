@@ -8,6 +8,7 @@ over it; `point` fits named fields by maximum likelihood with profile intervals
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -57,6 +58,11 @@ def calibrate(
         Path | None, typer.Option(help="CSV with date and activated or share (default: the scenario's observations).")
     ] = None,
     particles: Annotated[int, typer.Option(min=20, max=100_000, help="--method bayes: particles.")] = 200,
+    holdout: Annotated[
+        str | None,
+        typer.Option(help="--method bayes: counts on or after this date (YYYY-MM-DD) are not used but "
+                     "checked against the forecast."),
+    ] = None,
     dispersion: Annotated[
         str,
         typer.Option(help="--method bayes: spread of reported counts around the truth, as a coefficient of "
@@ -99,8 +105,9 @@ def calibrate(
             if fit:
                 raise InputError("--fit is for --method point; --method bayes calibrates the uncertain: block")
             c = _parse_dispersion(dispersion)
+            cut = _parse_date(holdout, "--holdout") if holdout else None
             folder = _out(out, spec.name, "calibration", force)
-            _bayes(spec, observed, particles, c, seed, folder, force, workers, dask, scheduler, plot)
+            _bayes(spec, observed, particles, c, cut, seed, folder, force, workers, dask, scheduler, plot)
         else:
             if not fit:
                 raise InputError(
@@ -125,8 +132,16 @@ def _parse_dispersion(text: str) -> float | None:
     return value
 
 
-def _bayes(spec: Any, observed: Any, particles: int, dispersion: float | None, seed: int | None, folder: Path,
-           force: bool, workers: int | None, dask: bool, scheduler: str | None, plot: bool) -> None:
+def _parse_date(text: str, option: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError(f"{option} {text}: expected a date written YYYY-MM-DD, e.g. 2025-01-01") from None
+
+
+def _bayes(spec: Any, observed: Any, particles: int, dispersion: float | None, holdout: dt.date | None,
+           seed: int | None, folder: Path, force: bool, workers: int | None, dask: bool, scheduler: str | None,
+           plot: bool) -> None:
     from ikdsim.analysis.bayes import calibrate_bayes
     from ikdsim.analysis.observations import check, from_scenario
     from ikdsim.io.folders import atomic_folder
@@ -144,7 +159,7 @@ def _bayes(spec: Any, observed: Any, particles: int, dispersion: float | None, s
         check(o, spec, f"observations[{i}] ({o.date})")
     with _engine(workers, dask, scheduler) as engine:
         result = calibrate_bayes(
-            spec, obs, particles=particles, seed=seed, dispersion=dispersion, executor=engine.executor,
+            spec, obs, particles=particles, seed=seed, dispersion=dispersion, holdout=holdout, executor=engine.executor,
             progress=lambda m: err_console.print(f"  {m}"),
         )
         calibrated = _calibrated(spec, result)
@@ -206,6 +221,13 @@ def _print_bayes(result: Any) -> None:
         pred.add_row(p.observed.date.isoformat(), f"{p.observed.count:,}", f"{p.low:,.0f} to {p.high:,.0f}",
                      "yes" if p.inside else "NO")
     console.print(pred)
+    if result.forecasts:
+        held = Table("date", "observed", "forecast 5–95 %", "inside",
+                     title="Held-out counts against the forecast", title_justify="left")
+        for p in result.forecasts:
+            held.add_row(p.observed.date.isoformat(), f"{p.observed.count:,}", f"{p.low:,.0f} to {p.high:,.0f}",
+                         "yes" if p.inside else "NO")
+        console.print(held)
     final = r.stages[-1]
     console.print(f"Effective sample size at the last step: {final.ess:.0f} of {result.particles}.")
     for name in result.uninformed:
