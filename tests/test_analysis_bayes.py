@@ -212,3 +212,26 @@ def test_forecast_on_the_national_series() -> None:
     assert march.high - march.low < 0.6 * march.median  # a forecast that says something
     assert [o.date.year for o in result.observed] == [2023, 2023]
     assert result.uninformed == ["smartphone"]
+
+
+def test_for_writes_the_plan_calibrated_on_the_history(tmp_path: Path) -> None:
+    history = write_city(tmp_path, observed_from(small_city(), {"base_rate": 0.25, "conversion": 0.08}))
+    plan_data = scenario_to_data(small_city())
+    plan_data["name"] = "plan"
+    plan_data["channels"]["service_points"][0]["counters"] = 30
+    (tmp_path / "plans").mkdir()
+    plan = tmp_path / "plans" / "plan.yaml"
+    plan.write_text(dump_yaml(plan_data), encoding="utf-8")
+    out = tmp_path / "cal"
+    res = runner.invoke(app, ["calibrate", str(history), "--for", str(plan), "--particles", "30", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    text = (out / "scenario.calibrated.yaml").read_text()
+    assert "extends: ../plans/plan.yaml" in text
+    calibrated = load_scenario(out / "scenario.calibrated.yaml")
+    assert calibrated.name == "plan-calibrated" and calibrated.posterior is not None
+    assert calibrated.channels.service_points[0].counters == 30
+
+    del plan_data["uncertain"]["conversion"]
+    plan.write_text(dump_yaml(plan_data), encoding="utf-8")
+    res = runner.invoke(app, ["calibrate", str(history), "--for", str(plan), "--out", str(tmp_path / "c2")])
+    assert res.exit_code == 2 and "conversion" in res.output and not (tmp_path / "c2").exists()

@@ -9,6 +9,7 @@ over it; `point` fits named fields by maximum likelihood with profile intervals
 from __future__ import annotations
 
 import datetime as dt
+import os
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -58,6 +59,12 @@ def calibrate(
         Path | None, typer.Option(help="CSV with date and activated or share (default: the scenario's observations).")
     ] = None,
     particles: Annotated[int, typer.Option(min=20, max=100_000, help="--method bayes: particles.")] = 200,
+    for_: Annotated[
+        str | None,
+        typer.Option("--for", help="--method bayes: write the calibrated file for this scenario (file or bundled "
+                     "name) instead, e.g. the 2026 plan calibrated on a history; its unknowns must carry "
+                     "the same names."),
+    ] = None,
     holdout: Annotated[
         str | None,
         typer.Option(help="--method bayes: counts on or after this date (YYYY-MM-DD) are not used but "
@@ -106,8 +113,9 @@ def calibrate(
                 raise InputError("--fit is for --method point; --method bayes calibrates the uncertain: block")
             c = _parse_dispersion(dispersion)
             cut = _parse_date(holdout, "--holdout") if holdout else None
+            target = _target(spec, for_) if for_ else None
             folder = _out(out, spec.name, "calibration", force)
-            _bayes(spec, observed, particles, c, cut, seed, folder, force, workers, dask, scheduler, plot)
+            _bayes(spec, observed, particles, c, cut, seed, folder, force, workers, dask, scheduler, plot, target)
         else:
             if not fit:
                 raise InputError(
@@ -139,14 +147,47 @@ def _parse_date(text: str, option: str) -> dt.date:
         raise InputError(f"{option} {text}: expected a date written YYYY-MM-DD, e.g. 2025-01-01") from None
 
 
+def _target(spec: Any, source: str) -> tuple[str, Any]:
+    """The scenario named by --for, checked before anything runs: it must have every unknown."""
+    (target,) = _load([source], [])
+    missing = [n for n in spec.uncertain if n not in target.uncertain]
+    if missing:
+        raise InputError(
+            f"--for {source}: {target.name} has no uncertain input named {', '.join(missing)}; the posterior's "
+            f"unknowns ({', '.join(spec.uncertain)}) must appear in its uncertain: block under the same names"
+        )
+    return source, target
+
+
+def _calibrated_text(spec: Any, target: tuple[str, Any] | None, folder: Path, calibrated: Any) -> str:
+    from ikdsim.scenario.loader import dump_yaml, scenario_to_data
+
+    if target is None:
+        data = scenario_to_data(calibrated.model_copy(update={"posterior": None}))
+        data["posterior"] = "posterior.csv"
+        return (
+            f"# Written by ikdsim calibrate --method bayes from {spec.name}: the full scenario, whose uncertain\n"
+            "# inputs are drawn from the posterior in posterior.csv (next to this file). Sources and comments\n"
+            f"# are in the original scenario file.\n{dump_yaml(data)}"
+        )
+    source, scenario = target
+    path = _source_path(source)
+    base = source if path is None or not Path(source).exists() else os.path.relpath(path.resolve(), folder.resolve())
+    return (
+        f"# Written by ikdsim calibrate --method bayes: {scenario.name} with its unknowns drawn from what the\n"
+        f"# counts of {spec.name} say about them (posterior.csv, next to this file); unknowns the calibration\n"
+        "# did not cover keep their ranges. A relative extends: is relative to this file.\n"
+        + dump_yaml({"extends": base, "name": f"{scenario.name}-calibrated", "posterior": "posterior.csv"})
+    )
+
+
 def _bayes(spec: Any, observed: Any, particles: int, dispersion: float | None, holdout: dt.date | None,
            seed: int | None, folder: Path, force: bool, workers: int | None, dask: bool, scheduler: str | None,
-           plot: bool) -> None:
+           plot: bool, target: tuple[str, Any] | None = None) -> None:
     from ikdsim.analysis.bayes import calibrate_bayes
     from ikdsim.analysis.observations import check, from_scenario
     from ikdsim.io.folders import atomic_folder
     from ikdsim.io.tables import write_json
-    from ikdsim.scenario.loader import dump_yaml, scenario_to_data
     from ikdsim.scenario.posterior import posterior_csv
 
     obs = list(observed) if observed is not None else from_scenario(spec)
@@ -168,13 +209,7 @@ def _bayes(spec: Any, observed: Any, particles: int, dispersion: float | None, h
             from ikdsim.analysis.runs import run_replicates
 
             fit_runs = run_replicates([calibrated], 40, result.seed, executor=engine.executor)[0]
-    data = scenario_to_data(calibrated.model_copy(update={"posterior": None}))
-    data["posterior"] = "posterior.csv"
-    text = (
-        f"# Written by ikdsim calibrate --method bayes from {spec.name}: the full scenario, whose uncertain\n"
-        "# inputs are drawn from the posterior in posterior.csv (next to this file). Sources and comments\n"
-        f"# are in the original scenario file.\n{dump_yaml(data)}"
-    )
+    text = _calibrated_text(spec, target, folder, calibrated)
     with atomic_folder(folder, force) as tmp:
         (tmp / "posterior.csv").write_text(
             posterior_csv(result.result.names, result.draws(), result.result.weights.tolist()), encoding="utf-8"
