@@ -11,16 +11,16 @@ import pytest
 from scipy import stats
 
 from ikdsim.analysis.compare import compare
-from ikdsim.analysis.stats import (
+from ikdsim.io.tables import fmt
+from ikdsim.scenario.loader import load_scenario
+from ikdsim.scenario.schema import Scenario
+from ikdsim.stats import (
     mean_interval,
     paired_difference,
     proportion_difference,
     unpaired_difference,
     wilson,
 )
-from ikdsim.io.tables import fmt
-from ikdsim.scenario.loader import load_scenario
-from ikdsim.scenario.schema import Scenario
 
 SMALL = Path(__file__).parent / "data" / "small.yaml"
 # Four months of the small scenario: quick, and the 12 % target is reached in some futures only.

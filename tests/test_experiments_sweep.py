@@ -282,8 +282,8 @@ def test_sweep_points_follow_the_exponential_formula_and_the_manifest_is_complet
 
 
 def test_point_summary_statistics_and_batching(tmp_path: Path) -> None:
-    from ikdsim.experiments.stats import mean_interval, wilson
     from ikdsim.experiments.summary import point_batches, summarise_points
+    from ikdsim.stats import mean_interval, wilson
 
     path = DATA / "sweep.yaml"
     result = runner.invoke(app, ["sweep", str(path), "--out", str(tmp_path / "o"), "-w", "1"])
@@ -297,10 +297,10 @@ def test_point_summary_statistics_and_batching(tmp_path: Path) -> None:
     for summary_row in whole.rows:
         mine = [r for r in rows if r["point"] == summary_row[0]]
         shares = mean_interval([r["final_share"] for r in mine])
-        assert summary_row[h.index("final_share_mean")] == shares.value
+        assert summary_row[h.index("final_share_mean")] == shares.estimate
         assert summary_row[h.index("final_share_ci95_low")] == shares.low
         reached = wilson(sum(r["target_reached"] for r in mine), len(mine))
-        assert summary_row[h.index("target_reached_prob")] == reached.value
+        assert summary_row[h.index("target_reached_prob")] == reached.estimate
         assert summary_row[h.index("target_reached_ci95_high")] == reached.high
     listed = (tmp_path / "o" / "target_points.csv").read_text().splitlines()[1:]
     expected = [r for r in whole.rows if r[h.index("target_reached_prob")] >= 0.8]

@@ -24,9 +24,9 @@ import numpy as np
 
 from ikdsim.analysis.months import MonthLimit, limits_by_month
 from ikdsim.analysis.runs import Runs, run_replicates, with_overrides
-from ikdsim.analysis.stats import Interval, paired_difference, proportion_difference
 from ikdsim.scenario.loader import parse_assignment
 from ikdsim.scenario.schema import Scenario
+from ikdsim.stats import Interval, paired_difference, proportion_difference
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ ratio of their widths is what common random numbers buy.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
@@ -17,16 +16,15 @@ from typing import Any
 import numpy as np
 
 from ikdsim.analysis.runs import Runs, run_replicates
-from ikdsim.analysis.stats import (
+from ikdsim.scenario.schema import Scenario
+from ikdsim.stats import (
     Interval,
     mean_interval,
     paired_difference,
     proportion_difference,
-    quantiles,
     unpaired_difference,
     wilson,
 )
-from ikdsim.scenario.schema import Scenario
 
 
 @dataclass(frozen=True)
@@ -146,7 +144,7 @@ class Comparison:
             final = mean_interval(_final_share(runs))
             reached = runs.reached()
             days = runs.days_to_target()
-            p05, p50, p95 = quantiles(days, [0.05, 0.5, 0.95])
+            p05, p50, p95 = (None if d is None else d.isoformat() for d in runs.date_quantiles([0.05, 0.5, 0.95]))
             rows.append({
                 "scenario": runs.label,
                 "final_share": final.estimate,
@@ -154,9 +152,9 @@ class Comparison:
                 "final_share_high": final.high,
                 "prob_target_reached": float(reached.mean()),
                 "replicates_reaching": int(np.sum(~np.isnan(days))),
-                "date_target_reached_p50": _date_after(runs, p50),
-                "date_target_reached_p05": _date_after(runs, p05),
-                "date_target_reached_p95": _date_after(runs, p95),
+                "date_target_reached_p50": p50,
+                "date_target_reached_p05": p05,
+                "date_target_reached_p95": p95,
             })
         return rows
 
@@ -195,12 +193,6 @@ class Comparison:
                 "identical_to_baseline": identical,
             })
         return rows
-
-
-def _date_after(runs: Runs, days: float) -> str | None:
-    if math.isnan(days):
-        return None
-    return (runs.scenario.horizon.start + dt.timedelta(days=round(days))).isoformat()
 
 
 def differences(runs: Sequence[Runs]) -> list[Difference]:

@@ -19,6 +19,7 @@ import numpy as np
 from ikdsim.experiments.runner import RunRecord, RunTask, run_tasks
 from ikdsim.scenario.loader import Document, apply_overrides, scenario_to_data, validate
 from ikdsim.scenario.schema import Scenario
+from ikdsim.stats import day_quantiles
 
 # Daily columns every analysis keeps; channel and cause columns are added per scenario.
 BASE_COLUMNS = ("activated", "activations", "intents_new", "waiting", "gave_up")
@@ -83,6 +84,12 @@ class Runs:
 
     def reached(self) -> np.ndarray:
         return np.array([bool(r.summary["target_reached"]) for r in self.records], dtype=float)
+
+    def date_quantiles(self, qs: Sequence[float]) -> list[dt.date | None]:
+        """Quantiles of the date the target is reached, "never" (None) counted as later than any
+        date (the rule of `ikdsim.stats.day_quantiles`)."""
+        start = self.scenario.horizon.start
+        return [None if d is None else start + dt.timedelta(days=d) for d in day_quantiles(self.days_to_target(), qs)]
 
     def days_to_target(self) -> np.ndarray:
         """Days from the horizon start to the first day at target; NaN where never reached."""

@@ -21,9 +21,9 @@ from typing import Any
 
 from ikdsim.analysis.levers import LeverField, format_value, lever_field
 from ikdsim.analysis.runs import run_replicates, with_overrides
-from ikdsim.analysis.stats import Interval, chance_at_least, wilson
 from ikdsim.errors import InputError
 from ikdsim.scenario.schema import Scenario
+from ikdsim.stats import Interval, chance_at_least, wilson
 
 Value = int | float | dt.date
 

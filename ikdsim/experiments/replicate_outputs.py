@@ -29,12 +29,12 @@ import numpy as np
 
 from ikdsim.analysis.uncertainty import FAN, Uncertainty, analyse, fan
 from ikdsim.experiments.replicates import BANDS, ReplicateSet
-from ikdsim.experiments.stats import Estimate, day_quantiles, mean_interval, wilson
 from ikdsim.io.folders import atomic_folder
 from ikdsim.io.tables import write_csv, write_json
 from ikdsim.model import columns
 from ikdsim.scenario.loader import dump_yaml, scenario_sha256, scenario_to_data
 from ikdsim.scenario.uncertain import draws_matrix
+from ikdsim.stats import Interval, day_quantiles, json_number, mean_interval, wilson
 
 QUANTILES = (5, 50, 95)
 REPLICATE_FIELDS = (
@@ -74,15 +74,12 @@ def replicate_rows(reps: ReplicateSet) -> tuple[list[str], list[list[Any]]]:
     return header, rows
 
 
-def _interval(est: Estimate, digits: int) -> dict[str, float | None]:
-    def r(x: float | None) -> float | None:
-        return None if x is None else round(x, digits)
-
+def _interval(est: Interval, digits: int) -> dict[str, float | None]:
     return {
-        "mean": r(est.value),
-        "ci95_low": r(est.low),
-        "ci95_high": r(est.high),
-        "ci95_half_width": r(est.half_width),
+        "mean": json_number(est.estimate, digits),
+        "ci95_low": json_number(est.low, digits),
+        "ci95_high": json_number(est.high, digits),
+        "ci95_half_width": json_number(est.half_width, digits),
     }
 
 

@@ -22,8 +22,8 @@ import numpy as np
 from ikdsim.experiments.executors import Engine
 from ikdsim.experiments.progress import NoProgress, Progress
 from ikdsim.experiments.runner import RunRecord, RunTask, batch_size_for, stream_batches
-from ikdsim.experiments.stats import half_widths, t_quantile
 from ikdsim.scenario.schema import Scenario
+from ikdsim.stats import half_widths, t_quantile
 
 BANDS = ("activated_share", "activations", "waiting")
 MIN_REPLICATES = 10

@@ -20,9 +20,9 @@ import numpy as np
 
 from ikdsim._optional import require
 from ikdsim.errors import InputError
-from ikdsim.experiments.stats import day_quantiles, mean_interval, wilson
 from ikdsim.experiments.storage import RUNS_FILE, SweepFolder
 from ikdsim.experiments.sweep import OUTPUTS
+from ikdsim.stats import day_quantiles, json_number, mean_interval, wilson
 
 SUMMARY_FILE = "points_summary.csv"
 TARGET_FILE = "target_points.csv"
@@ -117,14 +117,14 @@ def _stats(name: str, values: list[Any]) -> list[Any]:
     kind = OUTPUTS[name]
     if kind == "bool":
         est = wilson(sum(1 for v in values if v), len(values))
-        return [est.value, est.low, est.high]
+        return [json_number(est.estimate), json_number(est.low), json_number(est.high)]
     if kind == "date":
         days = [None if v is None else v.toordinal() for v in values]
         quantiles = day_quantiles(days, (0.05, 0.5, 0.95))
         dates = [None if q is None else dt.date.fromordinal(q) for q in quantiles]
         return [*dates, sum(1 for d in days if d is not None)]
     est = mean_interval([np.nan if v is None else float(v) for v in values])
-    return [est.value, est.low, est.high]
+    return [json_number(est.estimate), json_number(est.low), json_number(est.high)]
 
 
 def write_summary(folder: Path, threshold: float = 0.8) -> PointSummary:

@@ -17,7 +17,6 @@ from typing import Any
 import numpy as np
 
 from ikdsim.analysis.runs import Runs
-from ikdsim.analysis.stats import quantiles, wilson
 from ikdsim.analysis.uncertainty import FAN, Uncertainty, analyse, fan
 from ikdsim.reporting import plots
 from ikdsim.reporting.figures import observation_points
@@ -25,6 +24,7 @@ from ikdsim.reporting.html import e, figure, table
 from ikdsim.reporting.i18n import Lang
 from ikdsim.scenario import uncertain
 from ikdsim.scenario.schema import Scenario
+from ikdsim.stats import wilson
 
 TOP_UNKNOWNS = 5
 
@@ -53,13 +53,9 @@ def answer_of(runs: Runs, fan_quantiles: np.ndarray) -> Answer:
     s = runs.scenario
     reached = int(runs.reached().sum())
     ci = wilson(reached, runs.replicates)
-    p05, p50, p95 = quantiles(runs.days_to_target(), [0.05, 0.5, 0.95])
-
-    def date(x: float) -> dt.date | None:
-        return None if math.isnan(x) else s.horizon.start + dt.timedelta(days=round(x))
-
+    p05, p50, p95 = runs.date_quantiles([0.05, 0.5, 0.95])
     by = fan_quantiles[:, runs.day_of(s.target.by)]
-    return Answer(runs.label, reached, runs.replicates, ci.low, ci.high, date(p50), date(p05), date(p95),
+    return Answer(runs.label, reached, runs.replicates, ci.low, ci.high, p50, p05, p95,
                   tuple(float(v) for v in by))
 
 
