@@ -223,7 +223,7 @@ def chance_at_least(successes: int, n: int, threshold: float) -> float:
     """Posterior probability (Jeffreys prior) that the true probability is at least `threshold`."""
     from ikdsim._optional import require
 
-    stats = require("scipy.stats", "analysis")
+    stats = require("scipy.stats")
     return float(stats.beta.sf(threshold, successes + 0.5, n - successes + 0.5))
 
 

@@ -47,7 +47,7 @@ INFORMED = 0.9  # posterior sd below this share of the prior sd: the counts told
 
 def nb_logpmf(y: np.ndarray, mean: np.ndarray, c: np.ndarray | float) -> np.ndarray:
     """log P(y) under a negative binomial with this mean and variance mean + (c·mean)²."""
-    special = require("scipy.special", "analysis")
+    special = require("scipy.special")
     m = np.maximum(np.asarray(mean, dtype=float), 1e-9)
     r = 1.0 / np.maximum(np.asarray(c, dtype=float), 1e-6) ** 2
     y = np.asarray(y, dtype=float)
