@@ -117,14 +117,17 @@ def test_the_posterior_narrows_what_the_counts_inform_and_flags_what_they_do_not
     assert result.result.evaluations >= 60
 
 
-def test_same_seed_same_posterior_on_one_and_two_workers() -> None:
+def test_same_seed_same_posterior_on_one_and_two_workers_and_dask() -> None:
     scenario = small_city()
     observed = observed_from(scenario, {"base_rate": 0.2, "conversion": 0.1})
     one = calibrate_bayes(scenario, observed, particles=30, seed=3)
     with open_engine(2) as engine:
         two = calibrate_bayes(scenario, observed, particles=30, seed=3, executor=engine.executor)
+    with open_engine(2, dask=True, processes=False) as engine:
+        dask = calibrate_bayes(scenario, observed, particles=30, seed=3, executor=engine.executor)
     assert np.array_equal(one.result.values, two.result.values)
-    assert one.summary() == two.summary()
+    assert np.array_equal(one.result.values, dask.result.values)
+    assert one.summary() == two.summary() == dask.summary()
 
 
 def test_fitted_dispersion_is_reported() -> None:

@@ -171,10 +171,10 @@ def test_bad_observation_files(tmp_path: Path, csv_text: str, message: str) -> N
 
 def test_observations_must_say_something() -> None:
     no_obs = load_scenario(SMALL, ["observations=[]"])
-    with pytest.raises(InputError, match="no observations to fit"):
+    with pytest.raises(InputError, match="no observations to calibrate on"):
         calibrate(no_obs, ["adoption.base_rate"])
     # small.yaml's only observation is on its first day: the starting value, nothing to fit.
-    with pytest.raises(InputError, match="every observation is on the first day"):
+    with pytest.raises(InputError, match="no observations after the first day"):
         calibrate(load_scenario(SMALL), ["adoption.base_rate"])
     with pytest.raises(InputError, match="given twice"):
         calibrate(load_scenario(SMALL), ["adoption.base_rate", "adoption.base_rate=0:1"])

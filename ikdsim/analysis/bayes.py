@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from ikdsim._optional import require
-from ikdsim.analysis.observations import Observed
+from ikdsim.analysis.observations import Observed, usable
 from ikdsim.errors import InputError
 from ikdsim.experiments.runner import RunTask, run_tasks
 from ikdsim.model.rng import stable_key
@@ -410,14 +410,7 @@ def calibrate_bayes(
         )
     if particles < 20:
         raise InputError(f"--particles {particles}: at least 20 are needed for a usable posterior")
-    skipped = [o for o in observed if o.date <= scenario.horizon.start]
-    held_out = [o for o in observed if holdout is not None and o.date >= holdout]
-    obs = [o for o in observed if o.date > scenario.horizon.start and o not in held_out]
-    if not obs:
-        raise InputError(
-            f"{scenario.name}: no observations after the first day ({scenario.horizon.start}); "
-            "a count on the first day is the starting value, not data to calibrate on"
-        )
+    obs, skipped, held_out = usable(list(observed), scenario, holdout)
     root = scenario.seed if seed is None else seed
     sim = Simulator(scenario, obs, root, workers, executor)
     y = np.array([o.count for o in obs], dtype=float)

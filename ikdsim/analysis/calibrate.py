@@ -26,7 +26,7 @@ import numpy as np
 
 from ikdsim._optional import require
 from ikdsim.analysis.levers import format_value, lever_field
-from ikdsim.analysis.observations import Observed, check, from_scenario
+from ikdsim.analysis.observations import Observed, usable
 from ikdsim.analysis.profile import profile_interval
 from ikdsim.analysis.runs import run_replicates, with_overrides
 from ikdsim.errors import InputError
@@ -328,23 +328,7 @@ def calibrate(
         for path in set(unknown.fields) & set(paths):
             say(f"note: {path} is also driven by the uncertain input {name}; multi-run answers on the "
                 "calibrated file still draw it (remove it from uncertain: or use --method bayes)")
-    obs = list(observed) if observed is not None else from_scenario(scenario)
-    if not obs:
-        raise InputError(
-            f"{scenario.name}: no observations to fit; add observations to the scenario "
-            "or give --observations FILE.csv"
-        )
-    for i, o in enumerate(obs):
-        check(o, scenario, f"observations[{i}] ({o.date})")
-    # A count on the first day is the initial condition (population.initial_activated), not
-    # evidence about the parameters: the model starts from it whatever they are.
-    skipped = [o for o in obs if o.date <= scenario.horizon.start]
-    obs = [o for o in obs if o.date > scenario.horizon.start]
-    if not obs:
-        raise InputError(
-            f"{scenario.name}: every observation is on the first day ({scenario.horizon.start}), "
-            "which is the starting value, not data to fit; add later observations"
-        )
+    obs, skipped, _ = usable(list(observed) if observed is not None else None, scenario)
     if replicates < 1:
         raise InputError(f"--replicates {replicates}: must be at least 1")
     for p in params:  # both ends of every range must make a valid scenario before anything runs

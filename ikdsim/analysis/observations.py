@@ -95,3 +95,31 @@ def check(obs: Observed, scenario: Scenario, where: str) -> None:
         raise InputError(f"{where}: date {obs.date} is outside the horizon ({horizon.start} to {horizon.end})")
     if obs.count > obs.total:
         raise InputError(f"{where}: activated {obs.count} is above population.total ({obs.total})")
+
+
+def usable(
+    observed: list[Observed] | None, scenario: Scenario, holdout: dt.date | None = None
+) -> tuple[list[Observed], list[Observed], list[Observed]]:
+    """(to fit, starting values, held out): the scenario's observations unless a list is given,
+    each checked against the scenario. A count on the first day is the initial condition
+    (population.initial_activated), not evidence: the model starts from it whatever the inputs.
+    Counts on or after `holdout` are kept apart to check a forecast."""
+    obs = list(observed) if observed is not None else from_scenario(scenario)
+    if not obs:
+        raise InputError(
+            f"{scenario.name}: no observations to calibrate on; add observations to the scenario "
+            "or give --observations FILE.csv"
+        )
+    for i, o in enumerate(obs):
+        check(o, scenario, f"observations[{i}] ({o.date})")
+    start = scenario.horizon.start
+    skipped = [o for o in obs if o.date <= start]
+    held_out = [o for o in obs if o.date > start and holdout is not None and o.date >= holdout]
+    fit = [o for o in obs if o.date > start and o not in held_out]
+    if not fit:
+        raise InputError(
+            f"{scenario.name}: no observations after the first day ({start})"
+            + (f" and before --holdout {holdout}" if holdout else "")
+            + "; a count on the first day is the starting value, not data to calibrate on"
+        )
+    return fit, skipped, held_out

@@ -185,19 +185,12 @@ def _bayes(spec: Any, observed: Any, particles: int, dispersion: float | None, h
            seed: int | None, folder: Path, force: bool, workers: int | None, dask: bool, scheduler: str | None,
            plot: bool, target: tuple[str, Any] | None = None) -> None:
     from ikdsim.analysis.bayes import calibrate_bayes
-    from ikdsim.analysis.observations import check, from_scenario
+    from ikdsim.analysis.observations import from_scenario
     from ikdsim.io.folders import atomic_folder
     from ikdsim.io.tables import write_json
     from ikdsim.scenario.posterior import posterior_csv
 
     obs = list(observed) if observed is not None else from_scenario(spec)
-    if not obs:
-        raise InputError(
-            f"{spec.name}: no observations to calibrate on; add observations to the scenario "
-            "or give --observations FILE.csv"
-        )
-    for i, o in enumerate(obs):
-        check(o, spec, f"observations[{i}] ({o.date})")
     with _engine(workers, dask, scheduler) as engine:
         result = calibrate_bayes(
             spec, obs, particles=particles, seed=seed, dispersion=dispersion, holdout=holdout, executor=engine.executor,
