@@ -23,8 +23,8 @@ import numpy as np
 
 from ikdsim.analysis.bayes import Simulator, calibrate_bayes, nb_draw, smc
 from ikdsim.analysis.observations import Observed, from_scenario
-from ikdsim.analysis.runs import run_replicates
 from ikdsim.experiments.executors import open_engine
+from ikdsim.experiments.replicates import run_replicates
 from ikdsim.scenario.loader import load_scenario
 from ikdsim.scenario.uncertain import fixed_inputs
 

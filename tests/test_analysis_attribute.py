@@ -8,8 +8,8 @@ import pytest
 
 from ikdsim.analysis.attribute import attribute, levers_in
 from ikdsim.analysis.months import limits_by_month
-from ikdsim.analysis.runs import run_replicates
 from ikdsim.errors import InputError
+from ikdsim.experiments.replicates import run_replicates
 from ikdsim.scenario.loader import load_scenario
 from ikdsim.scenario.schema import Scenario
 

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from ikdsim.cli.app import app
 from ikdsim.experiments.executors import Engine, open_engine
 from ikdsim.experiments.replicate_outputs import summary
-from ikdsim.experiments.replicates import run_replicates, run_until_precise
+from ikdsim.experiments.replicates import BANDS, run_replicates, run_until_precise
 from ikdsim.model.engine import simulate
 from ikdsim.scenario.loader import load_scenario
 from ikdsim.scenario.schema import Scenario
@@ -42,8 +42,8 @@ def expected_share(s: Scenario, days: int) -> float:
 
 def test_replicate_mean_follows_the_exponential_formula() -> None:
     s = textbook(365)
-    reps = run_replicates(s, 12, HERE)
-    shares = reps.band("activated_share")
+    (reps,) = run_replicates([s], 12, s.seed, executor=HERE.executor, keep=BANDS)
+    shares = reps.column("activated_share")
     for day in (29, 99, 199, 364):
         est = mean_interval(shares[:, day])
         theory = expected_share(s, day + 1)
@@ -62,7 +62,7 @@ def test_95_percent_interval_covers_the_theoretical_mean() -> None:
     roots = np.random.SeedSequence(99).generate_state(40)
     covered, halves = 0, []
     for root in roots:
-        reps = run_replicates(s, 5, HERE, seed=int(root))
+        (reps,) = run_replicates([s], 5, int(root), executor=HERE.executor, keep=BANDS)
         est = mean_interval(reps.final_shares())
         assert est.n == 5
         covered += est.low <= theory <= est.high
@@ -79,7 +79,7 @@ def test_95_percent_interval_covers_the_theoretical_mean() -> None:
 def test_replicates_equal_running_them_one_by_one() -> None:
     s = load_scenario(SMALL)
     with open_engine(2) as engine:
-        reps = run_replicates(s, 5, engine)
+        (reps,) = run_replicates([s], 5, s.seed, executor=engine.executor, keep=BANDS)
     for r, record in enumerate(reps.records):
         alone = simulate(s, seed=s.seed, replicate=r)
         assert record.replicate == r
@@ -96,7 +96,7 @@ def test_sequential_stopping_stops_at_first_precise_n() -> None:
     precision = 0.00007  # per-replicate sd is ~0.0002: about 35 replicates are needed
     reps = run_until_precise(s, precision, HERE, min_replicates=10, max_replicates=400)
     shares = reps.final_shares()
-    n = reps.n
+    n = reps.replicates
     assert reps.stopping.precision_reached and n > 15
     assert mean_interval(shares).half_width < precision
     for m in range(10, n):
@@ -104,12 +104,12 @@ def test_sequential_stopping_stops_at_first_precise_n() -> None:
     # The same answer whatever the round sizes (here: two workers start with a bigger round).
     with open_engine(2) as engine:
         again = run_until_precise(s, precision, engine, min_replicates=10, max_replicates=400)
-    assert again.n == n and np.array_equal(again.final_shares(), shares)
+    assert again.replicates == n and np.array_equal(again.final_shares(), shares)
 
 
 def test_sequential_stopping_reports_when_the_cap_is_hit() -> None:
     reps = run_until_precise(textbook(20), 1e-9, HERE, min_replicates=3, max_replicates=6)
-    assert reps.n == 6 and reps.stopping.precision_reached is False
+    assert reps.replicates == 6 and reps.stopping.precision_reached is False
     assert summary(reps)["stopping"]["precision_reached"] is False
 
 

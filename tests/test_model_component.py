@@ -17,8 +17,8 @@ from pydantic import Field
 from ikdsim.analysis.attribute import levers_in
 from ikdsim.analysis.compare import compare
 from ikdsim.analysis.months import limits_by_month
-from ikdsim.analysis.runs import all_columns, run_replicates
 from ikdsim.errors import InputError
+from ikdsim.experiments.replicates import all_columns, run_replicates
 from ikdsim.model import columns
 from ikdsim.model.calendar import Calendar
 from ikdsim.model.component import (

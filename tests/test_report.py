@@ -20,8 +20,8 @@ import pytest
 from matplotlib.collections import PathCollection, PolyCollection
 from typer.testing import CliRunner
 
-from ikdsim.analysis.runs import run_replicates
 from ikdsim.cli.app import app
+from ikdsim.experiments.replicates import run_replicates
 from ikdsim.reporting.figures import figures, from_runs, write_plots
 from ikdsim.reporting.report import build_report, write_report
 from ikdsim.scenario.loader import load_scenario, scenario_sha256

@@ -14,9 +14,9 @@ import pytest
 from conftest import build, small_data
 from typer.testing import CliRunner
 
-from ikdsim.analysis.runs import run_replicates
 from ikdsim.analysis.uncertainty import fan
 from ikdsim.cli.app import app
+from ikdsim.experiments.replicates import run_replicates
 from ikdsim.reporting.answer import fan_figure
 from ikdsim.reporting.figures import compare_figure
 from ikdsim.reporting.i18n import Lang

@@ -81,8 +81,8 @@ def test_every_command_reports_the_same_date_reached(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
     from ikdsim.analysis.compare import compare
-    from ikdsim.analysis.runs import run_replicates
     from ikdsim.cli.app import app
+    from ikdsim.experiments.replicates import run_replicates
     from ikdsim.reporting.report import answer_of
     from ikdsim.scenario.loader import dump_yaml
 

@@ -23,7 +23,8 @@ from typing import Any
 import numpy as np
 
 from ikdsim.analysis.months import MonthLimit, limits_by_month
-from ikdsim.analysis.runs import Runs, run_replicates, with_overrides
+from ikdsim.analysis.runs import with_overrides
+from ikdsim.experiments.replicates import Runs, run_replicates
 from ikdsim.scenario.loader import parse_assignment
 from ikdsim.scenario.schema import Scenario
 from ikdsim.stats import Interval, paired_difference, proportion_difference

@@ -28,8 +28,9 @@ from ikdsim._optional import require
 from ikdsim.analysis.levers import format_value, lever_field
 from ikdsim.analysis.observations import Observed, usable
 from ikdsim.analysis.profile import profile_interval
-from ikdsim.analysis.runs import run_replicates, with_overrides
+from ikdsim.analysis.runs import with_overrides
 from ikdsim.errors import InputError
+from ikdsim.experiments.replicates import run_replicates
 from ikdsim.scenario.schema import Scenario
 from ikdsim.scenario.uncertain import fixed_inputs
 

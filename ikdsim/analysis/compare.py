@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from ikdsim.analysis.runs import Runs, run_replicates
+from ikdsim.experiments.replicates import Runs, run_replicates
 from ikdsim.scenario.schema import Scenario
 from ikdsim.stats import (
     Interval,

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from ikdsim.analysis.runs import Runs
+from ikdsim.experiments.replicates import Runs
 from ikdsim.model.assembly import walk_in as walk_in_channels
 
 NEAR_CAPACITY = 0.8

@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ikdsim.analysis.levers import LeverField, format_value, lever_field
-from ikdsim.analysis.runs import run_replicates, with_overrides
+from ikdsim.analysis.runs import with_overrides
 from ikdsim.errors import InputError
+from ikdsim.experiments.replicates import run_replicates
 from ikdsim.scenario.schema import Scenario
 from ikdsim.stats import Interval, chance_at_least, wilson
 

@@ -199,7 +199,7 @@ def _bayes(spec: Any, observed: Any, particles: int, dispersion: float | None, h
         calibrated = _calibrated(spec, result)
         fit_runs = None
         if plot:
-            from ikdsim.analysis.runs import run_replicates
+            from ikdsim.experiments.replicates import run_replicates
 
             fit_runs = run_replicates([calibrated], 40, result.seed, executor=engine.executor)[0]
     text = _calibrated_text(spec, target, folder, calibrated)
@@ -291,7 +291,7 @@ def _point(spec: Any, scenario: str, fit: list[str], observed: Any, replicates: 
         text = edited_text(None if set_ else _source_path(scenario), calibrated, changes)
         fit_runs = None
         if plot:
-            from ikdsim.analysis.runs import run_replicates
+            from ikdsim.experiments.replicates import run_replicates
 
             fit_runs = run_replicates([calibrated], replicates, result.seed, executor=engine.executor)[0]
     with atomic_folder(folder, force) as tmp:

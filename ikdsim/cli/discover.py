@@ -58,7 +58,7 @@ def discover(
         import numpy as np
 
         from ikdsim.analysis.discovery import choose, prim, simplify
-        from ikdsim.analysis.runs import run_replicates
+        from ikdsim.experiments.replicates import run_replicates
         from ikdsim.io.folders import atomic_folder
         from ikdsim.io.tables import write_json
 

@@ -102,7 +102,7 @@ def run_replicates_cli(
     from ikdsim.experiments.executors import open_engine
     from ikdsim.experiments.progress import BarProgress
     from ikdsim.experiments.replicate_outputs import write_replicates
-    from ikdsim.experiments.replicates import run_replicates, run_until_precise
+    from ikdsim.experiments.replicates import BANDS, run_replicates, run_until_precise
 
     n, precision = parse_replicates(replicates, precision)
     if max_replicates < 2:
@@ -111,7 +111,8 @@ def run_replicates_cli(
     with open_engine(workers, dask=dask, scheduler=scheduler) as engine:
         progress = BarProgress("replicates")
         if n is not None:
-            reps = run_replicates(spec, n, engine, seed=seed, progress=progress)
+            (reps,) = run_replicates([spec], n, spec.seed if seed is None else seed, workers=engine.workers,
+                                     executor=engine.executor, progress=progress, keep=BANDS)
         else:
             assert precision is not None
             reps = run_until_precise(

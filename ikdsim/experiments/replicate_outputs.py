@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from ikdsim.analysis.uncertainty import FAN, Uncertainty, analyse, fan
-from ikdsim.experiments.replicates import BANDS, ReplicateSet
+from ikdsim.experiments.replicates import BANDS, Runs
 from ikdsim.io.folders import atomic_folder
 from ikdsim.io.tables import write_csv, write_json
 from ikdsim.model import columns
@@ -43,11 +43,11 @@ REPLICATE_FIELDS = (
 )
 
 
-def daily_rows(reps: ReplicateSet) -> tuple[list[str], list[list[Any]]]:
+def daily_rows(reps: Runs) -> tuple[list[str], list[list[Any]]]:
     header = ["date", "day"]
     values_by_column: list[np.ndarray] = []
     for name in BANDS:
-        values = reps.band(name).astype(float)
+        values = reps.column(name).astype(float)
         header += [f"{name}_mean", *(f"{name}_p{q:02d}" for q in QUANTILES)]
         values_by_column.append(values.mean(axis=0))
         values_by_column.extend(np.percentile(values, QUANTILES, axis=0))
@@ -57,7 +57,7 @@ def daily_rows(reps: ReplicateSet) -> tuple[list[str], list[list[Any]]]:
     return header, rows
 
 
-def replicate_rows(reps: ReplicateSet) -> tuple[list[str], list[list[Any]]]:
+def replicate_rows(reps: Runs) -> tuple[list[str], list[list[Any]]]:
     first = reps.records[0].summary
     channels = list(first["activations_by_channel"])
     causes = list(first["intents_by_cause"])
@@ -83,14 +83,14 @@ def _interval(est: Interval, digits: int) -> dict[str, float | None]:
     }
 
 
-def summary(reps: ReplicateSet) -> dict[str, Any]:
+def summary(reps: Runs) -> dict[str, Any]:
     scenario = reps.scenario
-    n = reps.n
-    reached = sum(1 for v in reps.summaries("target_reached") if v)
+    n = reps.replicates
+    reached = sum(1 for v in reps.summary("target_reached") if v)
     prob = wilson(reached, n)
     start = scenario.horizon.start
     days = [
-        None if d is None else (dt.date.fromisoformat(d) - start).days for d in reps.summaries("date_target_reached")
+        None if d is None else (dt.date.fromisoformat(d) - start).days for d in reps.summary("date_target_reached")
     ]
     p05, p50, p95 = (
         None if d is None else (start + dt.timedelta(days=d)).isoformat()
@@ -98,7 +98,7 @@ def summary(reps: ReplicateSet) -> dict[str, Any]:
     )
     # Unrounded, as the sequential stopping rule sees them.
     shares = reps.final_shares()
-    waits = [np.nan if w is None else w for w in reps.summaries("mean_wait_days")]
+    waits = [np.nan if w is None else w for w in reps.summary("mean_wait_days")]
     return {
         "scenario": scenario.name,
         "replicates": n,
@@ -128,9 +128,9 @@ def summary(reps: ReplicateSet) -> dict[str, Any]:
             "p95": round(float(np.percentile(shares, 95)), 6),
             "interval": "Student t, 95 %, of the mean over replicates",
         },
-        "share_at_target_by": _interval(mean_interval(reps.summaries("share_at_target_by")), 6),
-        "final_activated": _interval(mean_interval(reps.summaries("final_activated")), 2),
-        "gave_up": _interval(mean_interval(reps.summaries("gave_up")), 2),
+        "share_at_target_by": _interval(mean_interval(reps.summary("share_at_target_by")), 6),
+        "final_activated": _interval(mean_interval(reps.summary("final_activated")), 2),
+        "gave_up": _interval(mean_interval(reps.summary("gave_up")), 2),
         "mean_wait_days": _interval(mean_interval(waits), 4),
         **({"uncertainty": uncertainty(reps).to_json()} if reps.records[0].inputs else {}),
         "stopping": reps.stopping.to_json(),
@@ -139,20 +139,20 @@ def summary(reps: ReplicateSet) -> dict[str, Any]:
     }
 
 
-def uncertainty(reps: ReplicateSet) -> Uncertainty:
+def uncertainty(reps: Runs) -> Uncertainty:
     names = list(reps.records[0].inputs)
     x = draws_matrix([r.inputs for r in reps.records], names)
-    reached = np.array([bool(v) for v in reps.summaries("target_reached")], dtype=float)
+    reached = np.array([bool(v) for v in reps.summary("target_reached")], dtype=float)
     return analyse(names, x, reps.final_shares(), reached)
 
 
-def inputs_rows(reps: ReplicateSet) -> tuple[list[str], list[list[Any]]]:
+def inputs_rows(reps: Runs) -> tuple[list[str], list[list[Any]]]:
     names = list(reps.records[0].inputs)
     return ["replicate", *names], [[r.replicate, *(r.inputs[n] for n in names)] for r in reps.records]
 
 
-def fan_rows(reps: ReplicateSet) -> tuple[list[str], list[list[Any]]]:
-    quantiles = fan(reps.band("activated_share"))
+def fan_rows(reps: Runs) -> tuple[list[str], list[list[Any]]]:
+    quantiles = fan(reps.column("activated_share"))
     start = reps.scenario.horizon.start
     header = ["date", "day", *(f"activated_share_p{q:02d}" for q in FAN)]
     rows = [
@@ -162,7 +162,7 @@ def fan_rows(reps: ReplicateSet) -> tuple[list[str], list[list[Any]]]:
     return header, rows
 
 
-def write_replicates(reps: ReplicateSet, out: Path, force: bool = False) -> dict[str, Any]:
+def write_replicates(reps: Runs, out: Path, force: bool = False) -> dict[str, Any]:
     result = summary(reps)
     with atomic_folder(out, force) as tmp:
         header, rows = daily_rows(reps)

@@ -1,4 +1,12 @@
-"""Replicates of one scenario: a fixed number, or as many as a precision needs.
+"""Many runs of one or more scenarios: the one container (`Runs`) and the one runner every
+multi-run answer uses (`run --replicates`, compare, attribute, solve, calibrate, discover, the
+report); a fixed number of replicates, or as many as a precision needs.
+
+Common random numbers: every scenario runs replicate r from the same seed, and each model
+component draws from its own named stream seeded by (seed, replicate, name), so two scenarios
+that differ in one lever see the same demand draws, the same queue draws at the points they
+share, and the same uncertain inputs. Differences between them are then mostly the lever's
+effect, not noise, and paired intervals are narrow.
 
 Replicate r runs `simulate(scenario, seed, replicate=r)`, whose streams come from
 `SeedSequence([seed, r])`; replicate 0 is the plain single run. Records are kept by replicate
@@ -13,7 +21,10 @@ the rule, so the answer is exactly the one-at-a-time answer, whatever the round 
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+from collections.abc import Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,11 +32,14 @@ import numpy as np
 
 from ikdsim.experiments.executors import Engine
 from ikdsim.experiments.progress import NoProgress, Progress
-from ikdsim.experiments.runner import RunRecord, RunTask, batch_size_for, stream_batches
+from ikdsim.experiments.runner import RunRecord, RunTask, batch_size_for, default_workers, stream_batches
 from ikdsim.scenario.schema import Scenario
-from ikdsim.stats import half_widths, t_quantile
+from ikdsim.stats import day_quantiles, half_widths, t_quantile
 
+# Daily columns `run --replicates` keeps (its daily.csv bands); analyses keep `all_columns`.
 BANDS = ("activated_share", "activations", "waiting")
+# Daily columns every analysis keeps; channel and cause columns are added per scenario.
+BASE_COLUMNS = ("activated", "activated_share", "activations", "intents_new", "waiting", "gave_up")
 MIN_REPLICATES = 10
 MAX_REPLICATES = 1000
 
@@ -55,60 +69,156 @@ class Stopping:
         return out
 
 
+def all_columns(scenario: Scenario) -> tuple[str, ...]:
+    """Daily columns kept from every run: totals, each channel and each cause (a few kB a run)."""
+    from ikdsim.model.assembly import cause_columns, channel_columns
+
+    return tuple(dict.fromkeys([*BASE_COLUMNS, *channel_columns(scenario), *cause_columns(scenario)]))
+
+
 @dataclass
-class ReplicateSet:
+class Runs:
+    """The replicates of one scenario, in replicate order, with what each drew and reported."""
+
     scenario: Scenario
-    seed: int
     records: list[RunRecord]
+    seed: int
+    label: str = ""  # the scenario's name, made unique among the scenarios run together
     stopping: Stopping = field(default_factory=lambda: Stopping("fixed"))
 
+    def __post_init__(self) -> None:
+        self.label = self.label or self.scenario.name
+
     @property
-    def n(self) -> int:
+    def replicates(self) -> int:
         return len(self.records)
 
-    def summaries(self, key: str) -> list[Any]:
-        return [r.summary[key] for r in self.records]
+    @property
+    def total(self) -> int:
+        return self.scenario.population.total
+
+    @property
+    def dates(self) -> list[dt.date]:
+        start = self.scenario.horizon.start
+        return [start + dt.timedelta(days=d) for d in range(self.scenario.horizon.days)]
+
+    def day_of(self, date: dt.date) -> int:
+        return (date - self.scenario.horizon.start).days
+
+    def column(self, name: str) -> np.ndarray:
+        """(replicates × days) array of a kept daily column."""
+        return np.stack([r.daily[name] for r in self.records])
+
+    def share(self) -> np.ndarray:
+        return self.column("activated_share")
 
     def final_shares(self) -> np.ndarray:
         return np.array([r.daily["activated_share"][-1] for r in self.records], dtype=float)
 
-    def band(self, column: str) -> np.ndarray:
-        """(replicates × days) array of a daily column."""
-        return np.stack([r.daily[column] for r in self.records])
+    def activated_on(self, date: dt.date) -> np.ndarray:
+        return self.column("activated")[:, self.day_of(date)].astype(float)
+
+    def summary(self, key: str) -> list[Any]:
+        return [r.summary[key] for r in self.records]
+
+    def reached(self) -> np.ndarray:
+        return np.array([bool(r.summary["target_reached"]) for r in self.records], dtype=float)
+
+    def days_to_target(self) -> np.ndarray:
+        """Days from the horizon start to the first day at target; NaN where never reached."""
+        start = self.scenario.horizon.start
+        return np.array(
+            [
+                np.nan if (d := r.summary["date_target_reached"]) is None else (dt.date.fromisoformat(d) - start).days
+                for r in self.records
+            ],
+            dtype=float,
+        )
+
+    def date_quantiles(self, qs: Sequence[float]) -> list[dt.date | None]:
+        """Quantiles of the date the target is reached, "never" (None) counted as later than any
+        date (the rule of `ikdsim.stats.day_quantiles`)."""
+        start = self.scenario.horizon.start
+        return [None if d is None else start + dt.timedelta(days=d) for d in day_quantiles(self.days_to_target(), qs)]
+
+    def district_shares(self) -> dict[str, float]:
+        """Final share by district, the mean over the replicates."""
+        names = list(self.records[0].districts)
+        return {n: float(np.mean([r.districts[n] for r in self.records])) for n in names}
 
 
 def _run(
-    scenario: Scenario, seed: int, first: int, last: int, engine: Engine, progress: Progress
-) -> list[RunRecord]:
-    tasks = (RunTask(r, scenario, seed, r, keep_daily=BANDS) for r in range(first, last))
-    out: dict[int, RunRecord] = {}
-    size = batch_size_for(last - first, engine.workers)
-    for records in stream_batches(tasks, engine.executor, size, max_pending=2 * engine.workers + 2):
+    scenarios: Sequence[Scenario],
+    seed: int,
+    first: int,
+    last: int,
+    executor: Executor | None,
+    workers: int,
+    progress: Progress,
+    keep: tuple[str, ...] | None,
+) -> list[list[RunRecord]]:
+    """Replicates first..last-1 of every scenario, in replicate order whatever the finishing order."""
+    tasks = (
+        RunTask((i, r), s, seed, r, keep_daily=keep if keep is not None else all_columns(s))
+        for i, s in enumerate(scenarios)
+        for r in range(first, last)
+    )
+    out: dict[tuple[int, int], RunRecord] = {}
+    size = batch_size_for((last - first) * len(scenarios), workers)
+    for records in stream_batches(tasks, executor, size, max_pending=2 * workers + 2):
         for record in records:
             if record.error:
-                raise RuntimeError(f"replicate {record.replicate} of {scenario.name} failed: {record.error}")
-            out[record.replicate] = record
+                i = record.key[0]  # type: ignore[index]
+                raise RuntimeError(f"replicate {record.replicate} of {scenarios[i].name} failed: {record.error}")
+            out[record.key] = record  # type: ignore[index]
         progress.advance(len(records))
-    return [out[r] for r in range(first, last)]
+    return [[out[(i, r)] for r in range(first, last)] for i in range(len(scenarios))]
 
 
 def run_replicates(
-    scenario: Scenario,
+    scenarios: Sequence[Scenario],
     replicates: int,
-    engine: Engine,
+    seed: int,
     *,
-    seed: int | None = None,
+    workers: int = 1,
+    executor: Executor | None = None,
     progress: Progress | None = None,
-) -> ReplicateSet:
-    """Replicates 0..replicates-1."""
+    keep: tuple[str, ...] | None = None,
+) -> list[Runs]:
+    """Replicates 0..replicates-1 of every scenario from the same seed; one `Runs` per scenario.
+
+    `executor` (a process pool, a Dask client's executor) runs them; without one, `workers` > 1
+    starts a local pool. `keep` names the daily columns kept (default: `all_columns`).
+    """
+    if replicates < 1:
+        raise ValueError("replicates must be at least 1")
     progress = progress or NoProgress()
-    seed = scenario.seed if seed is None else seed
-    progress.start(replicates)
+    if executor is None and workers > 1:
+        from ikdsim.experiments.executors import open_engine
+
+        with open_engine(workers) as engine:
+            return run_replicates(scenarios, replicates, seed, workers=engine.workers, executor=engine.executor,
+                                  progress=progress, keep=keep)
+    # An executor's worker count is not known here; it only sizes batches, never changes results.
+    pool = max(workers, default_workers()) if executor is not None else 1
+    progress.start(replicates * len(scenarios))
     try:
-        records = _run(scenario, seed, 0, replicates, engine, progress)
+        per_scenario = _run(scenarios, seed, 0, replicates, executor, pool, progress, keep)
     finally:
         progress.stop()
-    return ReplicateSet(scenario, seed, records)
+    labels = unique_labels([s.name for s in scenarios])
+    pairs = zip(scenarios, per_scenario, strict=True)
+    return [Runs(s, records, seed, labels[i]) for i, (s, records) in enumerate(pairs)]
+
+
+def unique_labels(names: Sequence[str]) -> list[str]:
+    """Names as given, with ' (2)', ' (3)' … added to repeats so tables and plots can tell them apart."""
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        out.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    return out
 
 
 def stopping_point(final_shares: np.ndarray, precision: float, min_replicates: int) -> int | None:
@@ -128,7 +238,8 @@ def run_until_precise(
     min_replicates: int = MIN_REPLICATES,
     max_replicates: int = MAX_REPLICATES,
     progress: Progress | None = None,
-) -> ReplicateSet:
+    keep: tuple[str, ...] | None = BANDS,
+) -> Runs:
     """Add replicates until the mean final share is known to ± precision (95 %)."""
     progress = progress or NoProgress()
     seed = scenario.seed if seed is None else seed
@@ -139,7 +250,7 @@ def run_until_precise(
     progress.start(target)
     try:
         while True:
-            records += _run(scenario, seed, len(records), target, engine, progress)
+            records += _run([scenario], seed, len(records), target, engine.executor, engine.workers, progress, keep)[0]
             shares = np.array([r.daily["activated_share"][-1] for r in records], dtype=float)
             stop = stopping_point(shares, precision, min_replicates)
             if stop is not None or len(records) >= max_replicates:
@@ -153,7 +264,7 @@ def run_until_precise(
     stopping = Stopping(
         "sequential", precision, min_replicates, max_replicates, reached, runs_discarded=len(records) - n
     )
-    return ReplicateSet(scenario, seed, records[:n], stopping)
+    return Runs(scenario, records[:n], seed, stopping=stopping)
 
 
 def _next_round(shares: np.ndarray, precision: float, max_replicates: int, workers: int) -> int:

@@ -39,6 +39,7 @@ class RunRecord:
     daily: dict[str, np.ndarray] = field(default_factory=dict)
     error: str | None = None
     inputs: dict[str, float] = field(default_factory=dict)  # the uncertain inputs this replicate drew
+    districts: dict[str, float] = field(default_factory=dict)  # final activated share by district
 
 
 def execute(task: RunTask) -> RunRecord:
@@ -52,10 +53,14 @@ def execute(task: RunTask) -> RunRecord:
         scenario, inputs = for_replicate(task.scenario, task.seed, task.replicate)
         result = simulate(scenario, seed=task.seed, replicate=task.replicate)
         daily = {c: result.daily[c] for c in task.keep_daily}
+        last = result.district_activated[-1] / np.maximum(result.district_size, 1)
+        districts = {name: float(v) for name, v in zip(result.districts, last, strict=True)}
     except Exception as exc:  # a sweep records failures and goes on
         detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
         return RunRecord(task.key, task.seed, task.replicate, error=detail)
-    return RunRecord(task.key, task.seed, task.replicate, summary=result.summary, daily=daily, inputs=inputs)
+    return RunRecord(
+        task.key, task.seed, task.replicate, summary=result.summary, daily=daily, inputs=inputs, districts=districts
+    )
 
 
 def _execute_batch(tasks: Sequence[RunTask]) -> list[RunRecord]:

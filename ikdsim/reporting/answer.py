@@ -16,8 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from ikdsim.analysis.runs import Runs
 from ikdsim.analysis.uncertainty import FAN, Uncertainty, analyse, fan
+from ikdsim.experiments.replicates import Runs
 from ikdsim.reporting import plots
 from ikdsim.reporting.figures import observation_points
 from ikdsim.reporting.html import e, figure, table

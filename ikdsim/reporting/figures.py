@@ -17,8 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from ikdsim.analysis.runs import Runs
 from ikdsim.errors import InputError
+from ikdsim.experiments.replicates import Runs
 from ikdsim.io.folders import write_error
 from ikdsim.model import columns
 from ikdsim.model.assembly import walk_in as walk_in_channels

@@ -13,10 +13,8 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
-
 from ikdsim.analysis.attribute import Attribution, attribute
-from ikdsim.analysis.runs import Runs, run_replicates
+from ikdsim.experiments.replicates import Runs, run_replicates
 from ikdsim.reporting import sections
 from ikdsim.reporting.answer import answer_section
 from ikdsim.reporting.html import STYLE, e
@@ -77,24 +75,12 @@ def build_report(
         root,
         replicates,
         attr,
-        district_shares(scenarios[0], root),
+        runs[0].district_shares(),
         list(overrides),
         fixed_inputs,
         language,
     )
     return render(inputs)
-
-
-def district_shares(scenario: Scenario, seed: int) -> dict[str, float]:
-    """Last-day share by district from replicate 0 (the runs keep no district columns)."""
-    from ikdsim.model.engine import simulate
-    from ikdsim.scenario.uncertain import for_replicate
-
-    # Replicate 0 as the runs drew it, inputs included.
-    drawn, _ = for_replicate(scenario, seed, 0)
-    result = simulate(drawn, seed=seed, replicate=0)
-    last = result.district_activated[-1] / np.maximum(result.district_size, 1)
-    return {name: float(v) for name, v in zip(result.districts, last, strict=True)}
 
 
 # `--force` replaces an existing file only when it carries this (see ikdsim.io.folders).
