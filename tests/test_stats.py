@@ -81,9 +81,10 @@ def test_every_command_reports_the_same_date_reached(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
     from ikdsim.analysis.compare import compare
+    from ikdsim.analysis.uncertainty import fan
     from ikdsim.cli.app import app
     from ikdsim.experiments.replicates import run_replicates
-    from ikdsim.reporting.report import answer_of
+    from ikdsim.reporting.answer import answer_of
     from ikdsim.scenario.loader import dump_yaml
 
     data = small_data()
@@ -102,7 +103,7 @@ def test_every_command_reports_the_same_date_reached(tmp_path: Path) -> None:
 
     (runs,) = run_replicates([scenario], n, scenario.seed)
     (row,) = [r for r in compare([scenario, scenario], n, scenario.seed).scenario_rows() if r["scenario"] == runs.label]
-    answer = answer_of(runs)
+    answer = answer_of(runs, fan(runs.share()))
 
     sweep = tmp_path / "sweep.yaml"
     sweep.write_text(
