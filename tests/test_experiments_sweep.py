@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from ikdsim.cli.app import app
 from ikdsim.errors import InputError
-from ikdsim.experiments.design import Design, build_design, field_kind
+from ikdsim.experiments.design import Design, build_design
 from ikdsim.experiments.driver import run_sweep
 from ikdsim.experiments.executors import Engine
 from ikdsim.experiments.samplers import unit_sample
@@ -126,14 +126,6 @@ def test_missing_base_scenario_is_located(tmp_path: Path) -> None:
                     "parameters:\n  adoption.base_rate: {low: 0.1, high: 0.2}\n")
     result = runner.invoke(app, ["sweep", str(path), "--out", str(tmp_path / "o")])
     assert result.exit_code == 2 and "nowhere.yaml: no such file" in result.output
-
-
-def test_field_kinds_come_from_the_schema() -> None:
-    assert field_kind(["adoption", "base_rate"]) == "float"
-    assert field_kind(["channels", "outreach", "team", "teams"]) == "int"
-    assert field_kind(["services", "health", "integrated_from"]) == "date"
-    assert field_kind(["population", "groups", "young", "smartphone"]) == "float"
-    assert field_kind(["population", "districts", "north"]) == "float"
 
 
 def test_latin_hypercube_is_stratified_and_integers_and_dates_are_whole(tmp_path: Path) -> None:

@@ -64,7 +64,9 @@ def test_billion_laughs_is_refused_fast_and_small(tmp_path: Path) -> None:
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
     out = refused(tmp_path, BILLION_LAUGHS, "aliases")
-    assert time.perf_counter() - started < 1.0
+    # Unbounded, this file ran for minutes and grew to gigabytes; refused it takes well under a
+    # second on an idle machine. 5 s (the bound) keeps a loaded CI machine from failing it.
+    assert time.perf_counter() - started < 5.0
     grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
     assert grown_mb < 100, out
 

@@ -13,7 +13,8 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from ikdsim.errors import InputError
-from ikdsim.scenario.loader import Loc, dump_yaml, parse_yaml, scenario_to_data, validate
+from ikdsim.scenario.loader import dump_yaml, parse_yaml, scenario_to_data, validate
+from ikdsim.scenario.paths import locate
 from ikdsim.scenario.schema import Scenario
 
 
@@ -33,7 +34,7 @@ def edited_text(source: Path | None, scenario: Scenario, changes: Mapping[str, t
         return fallback
     lines = text.splitlines(keepends=True)
     for path, (value, note) in changes.items():
-        loc = _loc(doc.data, path.split("."))
+        loc = locate(doc.data, path.split("."))
         line = doc.lines.get(loc) if loc is not None else None
         if loc is None or line is None or not _replace(lines, line - 1, str(loc[-1]), value, note):
             return fallback
@@ -48,25 +49,6 @@ def edited_text(source: Path | None, scenario: Scenario, changes: Mapping[str, t
 def _header(changes: Mapping[str, tuple[float, str]]) -> str:
     notes = "".join(f"#   {path}: {note}\n" for path, (_, note) in changes.items())
     return "# Written by ikdsim calibrate (comments of the original file could not be kept).\n" + notes
-
-
-def _loc(data: object, parts: list[str]) -> Loc | None:
-    loc: list[str | int] = []
-    node = data
-    for part in parts:
-        if isinstance(node, list):
-            names = [item.get("name") if isinstance(item, dict) else None for item in node]
-            if part not in names:
-                return None
-            index = names.index(part)
-            loc.append(index)
-            node = node[index]
-        elif isinstance(node, dict) and part in node:
-            loc.append(part)
-            node = node[part]
-        else:
-            return None
-    return tuple(loc)
 
 
 def _replace(lines: list[str], index: int, key: str, value: float, note: str) -> bool:

@@ -19,10 +19,11 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Any
 
-from ikdsim.analysis.levers import LeverField, format_value, lever_field
+from ikdsim.analysis.levers import format_value, lever_field
 from ikdsim.analysis.runs import with_overrides
 from ikdsim.errors import InputError
 from ikdsim.experiments.replicates import run_replicates
+from ikdsim.scenario.paths import FieldRef
 from ikdsim.scenario.schema import Scenario
 from ikdsim.stats import Interval, chance_at_least, wilson
 
@@ -64,7 +65,7 @@ class Probe:
 
 @dataclass
 class Solution:
-    lever: LeverField
+    lever: FieldRef
     probability: float  # required probability of reaching the target
     replicates: int
     seed: int
@@ -133,7 +134,7 @@ def _order_key(value: Value) -> float:
     return float(value.toordinal()) if isinstance(value, dt.date) else float(value)
 
 
-def parse_bound(lever: LeverField, text: str | None, option: str) -> Value:
+def parse_bound(lever: FieldRef, text: str | None, option: str) -> Value:
     if text is None or not str(text).strip():
         raise InputError(f"{option} is required for lever {lever.path} ({lever.kind})")
     raw = str(text).strip()
@@ -162,9 +163,9 @@ def _fmt_bound(x: float) -> str:
     return "no limit" if math.isinf(x) else f"{x:g}"
 
 
-def check_lever(scenario: Scenario, path: str) -> LeverField:
+def check_lever(scenario: Scenario, path: str) -> FieldRef:
     lever = lever_field(scenario, path)
-    if lever.kind is None:
+    if lever.kind not in ("integer", "number", "date"):
         raise InputError(
             f"--lever {path}: this field holds a {lever.type_name} ({lever.current!r}); "
             "solve needs an integer, a number or a date"
@@ -265,13 +266,13 @@ def solve(
     return solution
 
 
-def _resolution(lever: LeverField, lo: Value, hi: Value, tolerance: float | None) -> float:
+def _resolution(lever: FieldRef, lo: Value, hi: Value, tolerance: float | None) -> float:
     if lever.kind in ("integer", "date"):
         return max(1.0, math.floor(tolerance or 1.0))
     return tolerance if tolerance is not None else (_order_key(hi) - _order_key(lo)) / 100.0
 
 
-def _midpoint(lever: LeverField, a: Value, b: Value, step: float) -> Value:
+def _midpoint(lever: FieldRef, a: Value, b: Value, step: float) -> Value:
     mid = (_order_key(a) + _order_key(b)) / 2.0
     if lever.kind == "integer":
         return math.floor(mid)

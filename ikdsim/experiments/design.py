@@ -11,19 +11,18 @@ import datetime as dt
 import hashlib
 import json
 import math
-import types
-import typing
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 import numpy as np
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from ikdsim.errors import InputError
 from ikdsim.experiments.samplers import Axis, decode, full_factorial, unit_sample
 from ikdsim.experiments.sweep import SweepSpec, located
+from ikdsim.scenario import paths
 from ikdsim.scenario.bundled import resolve
 from ikdsim.scenario.limits import MAX_SWEEP_POINTS
 from ikdsim.scenario.loader import (
@@ -31,7 +30,6 @@ from ikdsim.scenario.loader import (
     read_document,
     scenario_sha256,
     scenario_to_data,
-    set_path,
     validate,
 )
 from ikdsim.scenario.schema import Scenario
@@ -58,7 +56,7 @@ class Design:
     def point_data(self, i: int) -> dict[str, Any]:
         data: dict[str, Any] = json.loads(json.dumps(self.base_data))
         for axis, value in zip(self.axes, self.points[i], strict=True):
-            set_path(data, axis.parts, to_plain(value), Scenario, origin=f"point {i}: {axis.path}")
+            paths.set_value(data, axis.parts, to_plain(value), Scenario, origin=f"point {i}: {axis.path}")
         return data
 
     def scenario(self, i: int) -> Scenario:
@@ -98,7 +96,7 @@ def base_scenario(spec: SweepSpec, doc: Document, source: Path) -> tuple[Scenari
     data: dict[str, Any] = to_plain(scenario_doc.data)
     for field, value in spec.set.items():
         line = doc.line_of(("set", field))
-        set_path(data, field.split("."), to_plain(value), Scenario, origin=f"{source}:{line}: set.{field}")
+        paths.set_value(data, field.split("."), to_plain(value), Scenario, origin=f"{source}:{line}: set.{field}")
     if spec.seed is not None:
         data["seed"] = spec.seed
     scenario: Scenario = validate(Document(data, scenario_doc.lines, str(path)))
@@ -166,10 +164,10 @@ def _axis(path: str, param: Any, spec: SweepSpec, doc: Document, source: Path, b
         raise located(doc, loc, "the seed is not a parameter; replicates vary the random numbers")
     # set_path raises InputError (with a 'did you mean') for a field or item that does not exist.
     probe = param.values[0] if param.values is not None else param.low
-    set_path(json.loads(json.dumps(base_data)), parts, to_plain(probe), Scenario, origin=origin)
+    paths.set_value(json.loads(json.dumps(base_data)), parts, to_plain(probe), Scenario, origin=origin)
     if param.values is not None:
         return Axis(path, "choice", values=tuple(param.values))
-    field = field_kind(parts)
+    field = paths.resolve(base_data, parts, Scenario).kind
     is_date = isinstance(param.low, dt.date)
     if field == "date" and not is_date:
         raise located(doc, loc, "this field is a date: give low and high as dates (YYYY-MM-DD)")
@@ -178,7 +176,7 @@ def _axis(path: str, param: Any, spec: SweepSpec, doc: Document, source: Path, b
             raise located(doc, loc, f"this field is a {field}, but low and high are dates")
         return Axis(path, "date", low=param.low, high=param.high, levels=param.levels)
     integer = param.integer
-    if field == "int":
+    if field == "integer":
         if integer is False:
             raise located(doc, (*loc, "integer"), "this field holds whole numbers; remove integer: false")
         integer = True
@@ -196,7 +194,7 @@ def _check_values(axis: Axis, doc: Document, source: Path, base_data: dict[str, 
     candidates = list(axis.values) if axis.kind == "choice" else [axis.low, axis.high]
     for value in candidates:
         data = json.loads(json.dumps(base_data))
-        set_path(data, axis.parts, to_plain(value), Scenario, origin=str(source))
+        paths.set_value(data, axis.parts, to_plain(value), Scenario, origin=str(source))
         try:
             Scenario.model_validate(data)
         except ValidationError:
@@ -205,47 +203,3 @@ def _check_values(axis: Axis, doc: Document, source: Path, base_data: dict[str, 
             except InputError as exc:
                 detail = "; ".join(exc.problems) or str(exc)
                 raise located(doc, loc, f"the value {value!r} gives an invalid scenario: {detail}") from None
-
-
-def field_kind(parts: list[str]) -> str:
-    """'int', 'float', 'date', 'bool' or 'other': the type of the scenario field at a path."""
-    annotation: Any = Scenario
-    for part in parts:
-        annotation = _unwrap(annotation)
-        origin = typing.get_origin(annotation)
-        if origin is list:
-            annotation = _unwrap(typing.get_args(annotation)[0])
-            origin = typing.get_origin(annotation)
-            if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
-                return "other"
-            continue
-        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            field = annotation.model_fields.get(part)
-            if field is None:
-                return "other"
-            annotation = field.annotation
-        elif origin is dict:
-            annotation = typing.get_args(annotation)[1]
-        else:
-            return "other"
-    final = _unwrap(annotation)
-    if short := getattr(final, "SHORT_FORM", None):  # a model written as one value (a district's share)
-        final = _unwrap(final.model_fields[short].annotation)
-    for kind, types_ in (("bool", (bool,)), ("int", (int,)), ("float", (float,)), ("date", (dt.date,))):
-        if final in types_:
-            return kind
-    return "other"
-
-
-def _unwrap(annotation: Any) -> Any:
-    """Strip Annotated[...] and Optional[...]; a union of several real types stays as it is."""
-    while True:
-        if typing.get_origin(annotation) is Annotated:
-            annotation = typing.get_args(annotation)[0]
-            continue
-        if typing.get_origin(annotation) in (typing.Union, types.UnionType):
-            members = [a for a in typing.get_args(annotation) if a is not type(None)]
-            if len(members) == 1:
-                annotation = members[0]
-                continue
-        return annotation

@@ -9,9 +9,7 @@ import json
 import math
 import re
 import stat
-import types
-import typing
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +19,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar, merge
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from ikdsim.errors import InputError
+from ikdsim.scenario import paths
 from ikdsim.scenario.limits import MAX_FILE_BYTES, MAX_YAML_NODES
 from ikdsim.scenario.schema import Scenario
 from ikdsim.scenario.yamlsafe import DATE_HINT, prescan
@@ -215,7 +214,7 @@ def _describe(err: Any, doc: Document, model: type[BaseModel]) -> str:
     where = doc.where(loc)
     path = dotted(loc) or "(top level)"
     if err["type"] == "extra_forbidden":
-        known = _field_names(model, loc[:-1])
+        known = paths.field_names(model, loc[:-1])
         guess = difflib.get_close_matches(str(loc[-1]), known, n=1)
         hint = f"; did you mean {guess[0]!r}?" if guess else ""
         msg = f"unknown field{hint} Allowed here: {', '.join(sorted(known))}"
@@ -245,42 +244,6 @@ def dotted(loc: Loc) -> str:
     return out
 
 
-def _field_names(model: type[BaseModel], loc: Loc) -> list[str]:
-    """The field names allowed at `loc`, found by walking the schema's type annotations."""
-    annotation: Any = model
-    for part in loc:
-        annotation = _step(annotation, part)
-        if annotation is None:
-            return []
-    cls = _model_in(annotation)
-    return list(cls.model_fields) if cls is not None else []
-
-
-def _model_in(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in typing.get_args(annotation):
-        if (found := _model_in(arg)) is not None:
-            return found
-    return None
-
-
-def _step(annotation: Any, part: str | int) -> Any:
-    cls = annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
-    if cls is not None and isinstance(part, str) and part in cls.model_fields:
-        return cls.model_fields[part].annotation
-    origin = typing.get_origin(annotation)
-    if origin in (list, Sequence) and isinstance(part, int):
-        return typing.get_args(annotation)[0]
-    if origin in (dict, Mapping):
-        return typing.get_args(annotation)[1]
-    if origin in (typing.Union, types.UnionType):
-        for arg in typing.get_args(annotation):
-            if (found := _step(arg, part)) is not None:
-                return found
-    return None
-
-
 # ---------------------------------------------------------------------------------------------
 # Overrides: --set PATH=VALUE
 
@@ -296,7 +259,7 @@ def apply_overrides(doc: Document, assignments: Iterable[str], model: type[BaseM
     overrides = dict(doc.overrides)
     for raw in assignments:
         path, value = parse_assignment(raw)
-        overrides[set_path(data, path, value, model, origin=f"--set {raw}")] = raw
+        overrides[paths.set_value(data, path, value, model, origin=f"--set {raw}")] = raw
     return Document(data, doc.lines, doc.origin, overrides, doc.files)
 
 
@@ -312,75 +275,6 @@ def parse_assignment(raw: str) -> tuple[list[str], Any]:
     except InputError as exc:
         raise InputError(f"--set {raw!r}: the value {value_text!r} is not valid YAML ({exc})") from None
     return path, value
-
-
-def set_path(data: Any, path: Sequence[str], value: Any, model: type[BaseModel], origin: str) -> Loc:
-    """Set `value` at a dotted path; returns the location with list items as indexes."""
-    node: Any = data
-    annotation: Any = model
-    loc: list[str | int] = []
-    for depth, part in enumerate(path):
-        last = depth == len(path) - 1
-        where = ".".join(path[: depth + 1])
-        if isinstance(node, list):
-            index = _list_index(node, part, origin, where)
-            annotation = _step(annotation, index)
-            loc.append(index)
-            if last:
-                node[index] = value
-            else:
-                node = node[index]
-            continue
-        if not isinstance(node, dict):
-            raise InputError(f"{origin}: {'.'.join(path[:depth])} is a value, it has no field {part!r}")
-        cls = _model_in(annotation) if _is_model_node(annotation) else None
-        if cls is not None and part not in cls.model_fields:
-            known = list(cls.model_fields)
-            guess = difflib.get_close_matches(part, known, n=1)
-            hint = f"; did you mean {guess[0]!r}?" if guess else ""
-            raise InputError(f"{origin}: unknown field {where!r}{hint} Allowed: {', '.join(known)}")
-        next_annotation = _step(annotation, part)
-        loc.append(part)
-        if last:
-            node[part] = value
-            break
-        if part not in node or node[part] is None:
-            if cls is None:
-                raise InputError(f"{origin}: {where!r} does not exist")
-            node[part] = [] if typing.get_origin(next_annotation) is list else {}
-        node = node[part]
-        annotation = next_annotation
-    return tuple(loc)
-
-
-def get_path(data: Any, path: Sequence[str]) -> Any:
-    """The value at a dotted path (list items by `name`, as with --set); InputError if absent."""
-    node: Any = data
-    for depth, part in enumerate(path):
-        where = ".".join(path[: depth + 1])
-        if isinstance(node, list):
-            node = node[_list_index(node, part, "field", where)]
-        elif isinstance(node, dict) and part in node:
-            node = node[part]
-        else:
-            raise InputError(f"field {where!r} does not exist in the scenario")
-    return node
-
-
-def _is_model_node(annotation: Any) -> bool:
-    origin = typing.get_origin(annotation)
-    return origin not in (dict, Mapping) and _model_in(annotation) is not None
-
-
-def _list_index(items: list[Any], part: str, origin: str, where: str) -> int:
-    names = [item.get("name") for item in items if isinstance(item, dict)]
-    if part in names:
-        return names.index(part)
-    if part.isdigit() and int(part) < len(items):
-        return int(part)
-    raise InputError(
-        f"{origin}: no item named {part!r} at {where!r}; items here: {', '.join(map(str, names)) or '(none)'}"
-    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -314,14 +314,15 @@ def draw(scenario: Scenario, seed: int, replicate: int) -> dict[str, float]:
 
 def assignments(scenario: Scenario, values: Mapping[str, float]) -> list[tuple[str, Any]]:
     """(field path, value) for every field the unknowns drive."""
-    from ikdsim.scenario.loader import get_path, scenario_to_data
+    from ikdsim.scenario.loader import scenario_to_data
+    from ikdsim.scenario.paths import get_value
 
     data = scenario_to_data(scenario)
     out: list[tuple[str, Any]] = []
     for name, value in values.items():
         unk = scenario.uncertain[name]
         for path in unk.fields:
-            current = get_path(data, path.split("."))
+            current = get_value(data, path.split("."))
             new: Any = value * current if unk.how == "multiply" else value
             if isinstance(current, int) and not isinstance(current, bool):
                 new = round(new)
@@ -331,12 +332,13 @@ def assignments(scenario: Scenario, values: Mapping[str, float]) -> list[tuple[s
 
 def apply(scenario: Scenario, values: Mapping[str, float], origin: str = "uncertain") -> Scenario:
     """The scenario with the drawn values in its fields, validated; the result is a fixed scenario."""
-    from ikdsim.scenario.loader import Document, scenario_to_data, set_path, validate
+    from ikdsim.scenario.loader import Document, scenario_to_data, validate
+    from ikdsim.scenario.paths import set_value
     from ikdsim.scenario.schema import Scenario
 
     data = scenario_to_data(scenario)
     for path, value in assignments(scenario, values):
-        set_path(data, path.split("."), value, Scenario, origin=f"{origin}: {path}")
+        set_value(data, path.split("."), value, Scenario, origin=f"{origin}: {path}")
     data["uncertain"] = {}
     data["posterior"] = None
     fixed: Scenario = validate(Document(data, {(): 1}, f"{scenario.name} ({origin})"))
@@ -362,13 +364,14 @@ def check_block(scenario: Scenario) -> None:
     """Every path exists and every end of every range gives a valid scenario (raises ValueError
     naming `uncertain.<name>.<field>`)."""
     from ikdsim.errors import InputError
-    from ikdsim.scenario.loader import get_path, scenario_to_data
+    from ikdsim.scenario.loader import scenario_to_data
+    from ikdsim.scenario.paths import get_value
 
     data = scenario_to_data(scenario)
     for name, unk in scenario.uncertain.items():
         for i, path in enumerate(unk.fields):
             try:
-                get_path(data, path.split("."))
+                get_value(data, path.split("."))
             except InputError as exc:
                 raise ValueError(f"uncertain.{name}.fields[{i}]: {exc}") from None
         low, high = unk.support()
