@@ -8,7 +8,8 @@ so a date quantile is "never" (None) as soon as fewer than that share of replica
 their figures from here.
 
 Means use Student's t, computed exactly here (closed-form CDF for integer degrees of freedom,
-then bisection) so that figures never depend on which optional packages are installed;
+then bisection) so that the figures of `run --replicates` never depend on which version of
+scipy is installed;
 proportions use Wilson's score interval, and differences of proportions Newcombe's hybrid score
 interval, which stays inside [-1, 1] and does not collapse to zero width when every replicate
 agrees.
