@@ -144,3 +144,18 @@ def test_report_values_candidates_as_attribute_does(tmp_path: Path) -> None:
         "--candidate", "channels.outreach.team.teams=5", "--out", str(out), "--workers", "1"])
     assert result.exit_code == 0, result.output
     assert "channels.outreach.team.teams=5" in text_of(out.read_text())
+
+
+def test_every_language_has_every_string_with_the_same_placeholders() -> None:
+    from string import Formatter
+
+    from ikdsim.reporting.catalogue import CATALOGUES
+
+    def fields(text: str) -> set[str]:
+        return {name for _, name, _, _ in Formatter().parse(text) if name}
+
+    english = CATALOGUES["en"]
+    for code, strings in CATALOGUES.items():
+        assert set(strings) == set(english), code
+        for key, text in strings.items():
+            assert fields(text) == fields(english[key]), (code, key)

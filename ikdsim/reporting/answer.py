@@ -140,11 +140,15 @@ def fan_figure(runs: Sequence[Runs], fans: Sequence[np.ndarray], lang: Lang) -> 
 
 
 def _unknowns(s: Scenario, unc: Uncertainty, label: str, lang: Lang) -> str:
-    described = {name: (fields, spread, src) for name, fields, spread, src in uncertain.describe(s)}
     rows = []
     for u in unc.ranking[:TOP_UNKNOWNS]:
-        fields, spread, src = described.get(u.name, ("", "", ""))
-        rows.append([f"<strong>{e(u.name)}</strong><br><span class='small'>{e(fields)}</span>", e(spread),
+        unk = s.uncertain[u.name]
+        # The 5-95 % range as `uncertain.describe` gives it, in the report's number format.
+        spread = lang.t("range", low=lang.sig(unk.ppf(0.05)), high=lang.sig(unk.ppf(0.95)))
+        src = unk.source or lang.t("kind_assumption")
+        fields = ", ".join(unk.fields)
+        rows.append([f"<strong>{e(u.name)}</strong><br><span class='small'>{e(fields)}</span>",
+                     e(("× " if unk.how == "multiply" else "") + spread),
                      lang.pct(u.share_index, 0), lang.pct(u.reach_index, 0),
                      e(lang.t("n/a")) if math.isnan(u.evppi) else "+" + lang.pct(u.evppi, 1), e(src)])
     intro = lang.t("unknowns_intro", label=label, shown=lang.num(len(rows)), k=lang.num(len(unc.names)))

@@ -21,6 +21,7 @@ from ikdsim.reporting.catalogue import CATALOGUES
 LANGUAGES = tuple(CATALOGUES)
 # English dates abbreviate the month as the rest of ikdsim does; Indonesian spells it out.
 DATE_FORMAT = {"en": "d MMM y", "id": "d MMMM y"}
+MONTH_FORMAT = {"en": "MMM y", "id": "MMMM y"}
 BABEL_LOCALE = {"en": "en_GB", "id": "id_ID"}
 
 
@@ -40,6 +41,10 @@ class Lang:
         """The catalogue string `key`, with `values` (already formatted) filled in."""
         return CATALOGUES[self.code][key].format(**values)
 
+    def kind(self, kind: str) -> str:
+        """A lever's kind in words; model components may add kinds the catalogue does not know."""
+        return CATALOGUES[self.code].get(f"kind_{kind}", kind.replace("_", " "))
+
     def num(self, x: float | None, digits: int = 0, sign: bool = False) -> str:
         if x is None or (isinstance(x, float) and math.isnan(x)):
             return self.t("n/a")
@@ -47,6 +52,12 @@ class Lang:
         if sign:
             pattern = f"+{pattern};-{pattern}"
         return str(format_decimal(x, format=pattern, locale=self.locale))
+
+    def sig(self, x: float) -> str:
+        """A value of any size to about four significant digits (ranges of unknowns)."""
+        if math.isnan(x) or abs(x) >= 1000:
+            return self.num(x)
+        return str(format_decimal(x, format="@###", locale=self.locale))
 
     def pct(self, x: float | None, digits: int = 1) -> str:
         """A share as a percentage: 0.0734 -> "7.34 %" / "7,34 %"."""
@@ -59,6 +70,11 @@ class Lang:
         if x is None or (isinstance(x, float) and math.isnan(x)):
             return self.t("n/a")
         return f"{self.num(x * 100, digits, sign=True)} {self.t('pts')}"
+
+    def month(self, key: str) -> str:
+        """A month written YYYY-MM (as the month tables key them), in words: "Jan 2026" / "Januari 2026"."""
+        year, month = (int(x) for x in key.split("-"))
+        return str(format_date(dt.date(year, month, 1), MONTH_FORMAT[self.code], locale=self.locale))
 
     def day(self, d: dt.date | None) -> str:
         if d is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import platform
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -35,77 +35,73 @@ def comparison_section(inputs: ReportInputs, lang: Lang) -> str:
             return lang.num(x, 0 if unit == "people" else 1, sign=True)
 
         ratio = d.width_ratio
-        rows.append([e(d.scenario), e(d.metric.label), fmt(d.paired.estimate),
-                     f"{fmt(d.paired.low)} to {fmt(d.paired.high)}",
-                     f"{fmt(d.unpaired.low)} to {fmt(d.unpaired.high)}", lang.num(ratio, 2)])
+        rows.append([e(d.scenario), e(lang.t(f"metric_{d.metric.name}")), fmt(d.paired.estimate),
+                     e(lang.t("range", low=fmt(d.paired.low), high=fmt(d.paired.high))),
+                     e(lang.t("range", low=fmt(d.unpaired.low), high=fmt(d.unpaired.high))), lang.num(ratio, 2)])
     return (
-        f"<h2>Compared with {e(inputs.runs[0].label)}</h2>"
-        "<p>Every scenario was run with the same random numbers in each simulated future (common random numbers), "
-        "so differences come from the policies, not from luck. The paired interval uses that; the unpaired one "
-        "is what independent runs would give. A width ratio below 1 is the precision gained.</p>"
-        + table(["scenario", "figure", "difference", "paired 95 % interval", "unpaired 95 % interval",
-                 "width ratio"], rows, numeric=(2, 5))
+        f"<h2>{e(lang.t('h_compared', baseline=inputs.runs[0].label))}</h2><p>{e(lang.t('compared_intro'))}</p>"
+        + table([lang.t(k) for k in ("col_scenario", "col_figure", "col_difference", "col_paired", "col_unpaired",
+                                      "col_ratio")], rows, numeric=(2, 5))
     )
 
 
 def plots_section(inputs: ReportInputs, source: str, lang: Lang) -> str:
     first = inputs.scenarios[0]
-    out = ["<h2>What happens</h2>"]
+    out = [f"<h2>{e(lang.t('h_happens'))}</h2>"]
+    if lang.code != "en":
+        out.append(f"<p class='small'>{e(lang.t('charts_in_english'))}</p>")
     if len(inputs.runs) > 1:
         bands = [Band(r.label, r.dates, r.share().mean(axis=0), *np.percentile(r.share(), [5, 95], axis=0))
                  for r in inputs.runs]
-        out.append(figure(compare_figure(bands, first), "activated share by scenario",
-                          "Activated share by scenario: mean and 5-95 % of simulated futures; dashed: target.",
-                          source))
-    captions = {
-        "share": ("activated share over time", "Activated share: mean and 5-95 % band of simulated futures, the "
-                  "target (dashed), the deadline (dotted) and observed figures (dots)."),
-        "channels": ("activations by channel", "Cumulative activations by channel (mean of simulated futures)."),
-        "causes": ("decisions by cause", "Cumulative decisions to activate by what prompted them."),
-        "queue": ("queues and waiting", "People waiting for a counter, and the wait a newcomer faces (Little's law)."),
-        "districts": ("share by district", "Share activated by district on the last day (one simulated future)."),
-    }
+        out.append(figure(compare_figure(bands, first), lang.t("alt_compare"), lang.t("cap_compare"), source))
     for name, fig in figures(from_runs(inputs.runs[0], inputs.districts)).items():
-        alt, caption = captions[name]
-        out.append(figure(fig, alt, f"{inputs.runs[0].label}: {caption}", source))
+        caption = f"{inputs.runs[0].label}: {lang.t('cap_' + name)}"
+        out.append(figure(fig, lang.t("alt_" + name), caption, source))
     return "".join(out)
 
 
 def attribution_section(attr: Attribution, source: str, lang: Lang) -> str:
     ranked = attr.ranked()
-    out = ["<h2>What each lever is worth</h2>",
-           "<p>Each lever was switched off (or, for candidates, switched on) and the scenario run again with the "
-           "same random numbers. The contribution is the difference in people activated by the deadline, with a "
-           "95 % interval over the simulated futures.</p>"]
+    out = [f"<h2>{e(lang.t('h_levers'))}</h2><p>{e(lang.t('levers_intro'))}</p>"]
     if ranked:
         fig, (ax,) = plots.new_figure(height=max(2.5, 0.42 * len(ranked) + 1.2))
         plots.contribution_bars(ax, [c.lever.name for c in ranked], [c.activations.estimate for c in ranked],
                                 [c.activations.low for c in ranked], [c.activations.high for c in ranked])
-        out.append(figure(fig, "contribution of each lever", "Activations by the deadline owed to each lever.",
-                          source))
-        rows = [[lang.num(r["rank"]), e(r["lever"]), e(r["kind"]), lang.num(r["activations"]),
-                 f"{lang.num(r['activations_low'])} to {lang.num(r['activations_high'])}",
+        out.append(figure(fig, lang.t("alt_levers"), lang.t("cap_levers"), source))
+        rows = [[lang.num(r["rank"]), e(r["lever"]), e(lang.kind(r["kind"])), lang.num(r["activations"]),
+                 e(lang.t("range", low=lang.num(r["activations_low"]), high=lang.num(r["activations_high"]))),
                  lang.num(r["share_points"] * 100, 2), lang.pts(r["prob_target_change"], 0)] for r in attr.table()]
-        out.append(table(["rank", "lever", "kind", "activations", "95 % interval", "share points",
-                          "probability of target"], rows, numeric=(0, 3, 4, 5, 6)))
+        out.append(table([lang.t(k) for k in ("col_rank", "col_lever", "col_kind", "col_activations", "col_interval",
+                                               "col_share_points", "col_prob_change")], rows, numeric=(0, 3, 4, 5, 6)))
     else:
-        out.append("<p>The scenario has no lever that acts before the deadline.</p>")
-    months = [[e(m.month), lang.num(m.decisions), lang.num(m.activations), lang.pct(m.utilisation, 0),
-               lang.num(m.wait_days, 1) if math.isfinite(m.wait_days) else "no service", lang.num(m.gave_up),
-               f"<strong>{e(m.limited_by)}</strong>: {e(m.advice)}"] for m in attr.months]
-    out.append("<h3>Month by month: demand or capacity?</h3><p>When queues stay short, activation is limited by "
-               "how many people decide (demand): integrations and requirements help. When the wait grows to a week "
-               "or more, counters are the limit (capacity): more officers or points help.</p>")
-    out.append(table(["month", "decisions", "activations", "walk-in use of capacity", "wait (days)", "gave up",
-                      "limited by"], months, numeric=(1, 2, 3, 4, 5)))
+        out.append(f"<p>{e(lang.t('no_levers'))}</p>")
+    months = [[e(lang.month(m.month)), lang.num(m.decisions), lang.num(m.activations), lang.pct(m.utilisation, 0),
+               lang.num(m.wait_days, 1) if math.isfinite(m.wait_days) else e(lang.t("no_service")),
+               lang.num(m.gave_up), f"<strong>{e(lang.t(m.limited_by))}</strong>: {e(lang.t(_advice(m)))}"]
+              for m in attr.months]
+    out.append(f"<h3>{e(lang.t('h_months'))}</h3><p>{e(lang.t('months_intro'))}</p>")
+    out.append(table([lang.t(k) for k in ("col_month", "col_decisions", "col_activations", "col_use", "col_wait",
+                                           "col_gave_up", "col_limited")], months, numeric=(1, 2, 3, 4, 5)))
     return "".join(out)
 
 
+def _advice(month: Any) -> str:
+    """The catalogue key of the month's advice (the same three cases as `Month.advice`)."""
+    if month.limited_by == "capacity":
+        return "advice_capacity"
+    return "advice_near" if month.near_capacity else "advice_demand"
+
+
 def scenario_section(inputs: ReportInputs, lang: Lang) -> str:
-    out = ["<h2>The scenario in plain words</h2>"]
+    out = [f"<h2>{e(lang.t('h_scenario'))}</h2>"]
+    if lang.code != "en":
+        out.append(f"<p class='small'>{e(lang.t('scenario_in_english'))}</p>")
     for r in inputs.runs:
         out.append(f"<h3>{e(r.label)}</h3>")
-        out.append(table(["topic", "what the scenario says"], [[e(t), e(x)] for t, x in describe(r.scenario)]))
+        rows = [[e(t), e(x)] for t, x in describe(r.scenario)]
+        # The model's own words, in English with English numbers: marked so that browsers and
+        # translation tools know (and the Indonesian test can tell them apart).
+        out.append('<div lang="en">' + table(["topic", "what the scenario says"], rows) + "</div>")
     return "".join(out)
 
 
@@ -114,24 +110,21 @@ def assumptions_of(inputs: ReportInputs) -> list[list[Assumption]]:
 
 
 def assumptions_section(inputs: ReportInputs, lang: Lang) -> str:
-    out = ["<h2>Assumptions and sources</h2>",
-           "<p>Every figure of the scenario file carries a note: a <span class='kind-source'>source</span>, "
-           "a <span class='kind-derived'>derived</span> figure (arithmetic on sourced numbers), or an "
-           "<span class='kind-assumption'>assumption</span> (a modelling choice).</p>"]
+    out = [f"<h2>{e(lang.t('h_assumptions'))}</h2><p>{e(lang.t('assumptions_intro'))}</p>"]
     if inputs.overrides:
-        out.append("<p><strong>Changed for this report</strong> (the values below are the file's): "
+        out.append(f"<p><strong>{e(lang.t('changed'))}</strong> "
                    + ", ".join(f"<code>{e(o)}</code>" for o in inputs.overrides) + ".</p>")
     for r, items in zip(inputs.runs, assumptions_of(inputs), strict=True):
         out.append(f"<h3>{e(r.label)}</h3>")
         if not items:
-            out.append("<p class='small'>No commented scenario file (the scenario was built in code or its file "
-                       "has no notes).</p>")
+            out.append(f"<p class='small'>{e(lang.t('no_notes'))}</p>")
             continue
         counts = {k: sum(1 for a in items if a.kind == k) for k in ("source", "derived", "assumption", "note")}
-        out.append("<p class='small'>" + ", ".join(f"{lang.num(n)} {k}" for k, n in counts.items() if n) + ".</p>")
-        rows = [[e(a.field), e(a.value), f"<span class='kind-{a.kind}'>{e(a.kind)}</span>", e(a.note)]
-                for a in items]
-        out.append(table(["field", "value", "kind", "note"], rows))
+        out.append("<p class='small'>" + ", ".join(f"{lang.num(n)} {lang.t('kind_' + k)}"
+                                                   for k, n in counts.items() if n) + ".</p>")
+        rows = [[e(a.field), e(a.value), f"<span class='kind-{a.kind}'>{e(lang.t('kind_' + a.kind))}</span>",
+                 e(a.note)] for a in items]
+        out.append(table([lang.t(k) for k in ("col_field", "col_value", "col_kind", "col_note")], rows))
     return "".join(out)
 
 
@@ -140,16 +133,17 @@ def provenance_section(inputs: ReportInputs, lang: Lang) -> str:
 
     versions = _versions()
     rows = [["ikdsim", e(ikdsim.__version__)], *[[e(k), e(v)] for k, v in versions.items()],
-            ["seed", str(inputs.seed)], ["simulated futures (replicates)", str(inputs.replicates)],
-            ["overrides (--set)", ", ".join(f"<code>{e(o)}</code>" for o in inputs.overrides) or "none"],
-            ["random numbers", "replicate r of every scenario uses SeedSequence([seed, r]) with one named stream "
-                               "per model component (common random numbers)"]]
+            [e(lang.t("p_seed")), str(inputs.seed)], [e(lang.t("p_replicates")), str(inputs.replicates)],
+            [e(lang.t("p_overrides")), ", ".join(f"<code>{e(o)}</code>" for o in inputs.overrides)
+             or e(lang.t("none"))],
+            [e(lang.t("p_random")), e(lang.t("p_random_text"))]]
     for r, source in zip(inputs.runs, inputs.sources, strict=True):
-        rows.append([f"scenario {e(r.label)}", f"<code>{e(scenario_sha256(r.scenario))}</code> (SHA-256 of the "
-                     f"resolved scenario){'; file ' + e(source) if source else ''}"])
+        sha = f"<code>{e(scenario_sha256(r.scenario))}</code> {e(lang.t('p_sha'))}"
+        rows.append([e(lang.t("p_scenario", label=r.label)),
+                     sha + (e(lang.t("p_file", file=str(source))) if source else "")])
     if inputs.attribution is not None:
-        rows.append(["attribution replicates", str(inputs.attribution.base.replicates)])
-    return "<h2>Provenance</h2>" + table(["item", "value"], rows)
+        rows.append([e(lang.t("p_attribution")), str(inputs.attribution.base.replicates)])
+    return f"<h2>{e(lang.t('h_provenance'))}</h2>" + table([lang.t("col_item"), lang.t("col_value")], rows)
 
 
 def _versions() -> dict[str, str]:
@@ -160,5 +154,5 @@ def _versions() -> dict[str, str]:
         try:
             out[name] = version(name)
         except PackageNotFoundError:
-            out[name] = "not installed"
+            out[name] = "-"
     return out
