@@ -21,8 +21,9 @@ import time
 
 import numpy as np
 
-from ikdsim.analysis.bayes import Simulator, calibrate_bayes, nb_draw, smc
+from ikdsim.analysis.bayes import calibrate_bayes
 from ikdsim.analysis.observations import Observed, from_scenario
+from ikdsim.analysis.smc import Simulator, nb_draw, smc
 from ikdsim.experiments.executors import open_engine
 from ikdsim.experiments.replicates import run_replicates
 from ikdsim.scenario.loader import load_scenario
