@@ -93,7 +93,7 @@ def test_plot_command_on_a_run_folder(tmp_path: Path) -> None:
          "--min (6) is above --max (2)"),
         (["solve", SMALL, "--lever", "services.health.integrated_from", "--min", "soon", "--max", "2026-05-01"],
          "is a date"),
-        (["calibrate", SMALL, "--fit", "adoption.base_rate"], "every observation is on the first day"),
+        (["calibrate", SMALL, "--fit", "adoption.base_rate"], "no observations after the first day"),
         (["calibrate", SMALL, "--fit", "channels.outreach.team.teams"], "calibrate fits continuous numbers"),
         (["attribute", SMALL, "--candidate", "adoption.base_rate"], "expected PATH=VALUE"),
         (["plot", "no-such-folder"], "no such result folder"),

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from ikdsim.cli import calibration, core, discover, experiments, policy
+from ikdsim.cli import attribute, calibration, compare, core, discover, experiments, report, solve
 from ikdsim.cli.common import install_signal_handlers
 
 app = typer.Typer(
@@ -37,7 +37,8 @@ def _main(
     """ikdsim: how digital-ID adoption responds to policy."""
 
 
-for module in (core, experiments, policy, calibration, discover):
+# The order of the commands in `ikdsim --help`.
+for module in (core, experiments, compare, attribute, solve, report, calibration, discover):
     module.register(app)
 
 

@@ -17,8 +17,20 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from ikdsim.cli.common import FixedInputsOpt, console, err_console, user_errors, with_fixed_inputs
-from ikdsim.cli.policy import (
+from ikdsim.cli.common import (
+    FixedInputsOpt,
+    console,
+    err_console,
+    load,
+    num,
+    out_folder,
+    source_path,
+    started_engine,
+    user_errors,
+    with_fixed_inputs,
+    write_rows,
+)
+from ikdsim.cli.options import (
     DaskOpt,
     ForceOpt,
     OutOpt,
@@ -28,12 +40,6 @@ from ikdsim.cli.policy import (
     SeedOpt,
     SetOpt,
     WorkersOpt,
-    _engine,
-    _load,
-    _num,
-    _out,
-    _source_path,
-    _write_rows,
 )
 from ikdsim.errors import InputError
 from ikdsim.scenario.limits import MAX_REPLICATES
@@ -105,7 +111,7 @@ def calibrate(
     with user_errors():
         from ikdsim.analysis.observations import read_csv
 
-        (spec,) = _load([scenario], with_fixed_inputs(set_, fixed_inputs))
+        (spec,) = load([scenario], with_fixed_inputs(set_, fixed_inputs))
         chosen = method or (Method.bayes if spec.uncertain and not fit else Method.point)
         observed = read_csv(observations, spec) if observations is not None else None
         if chosen is Method.bayes:
@@ -114,7 +120,7 @@ def calibrate(
             c = _parse_dispersion(dispersion)
             cut = _parse_date(holdout, "--holdout") if holdout else None
             target = _target(spec, for_) if for_ else None
-            folder = _out(out, spec.name, "calibration", force)
+            folder = out_folder(out, spec.name, "calibration", force)
             _bayes(spec, observed, particles, c, cut, seed, folder, force, workers, dask, scheduler, plot, target)
         else:
             if not fit:
@@ -123,7 +129,7 @@ def calibrate(
                     + ("" if spec.uncertain else "; or add an uncertain: block for --method bayes "
                        "(docs/uncertainty.md)")
                 )
-            folder = _out(out, spec.name, "calibration", force)
+            folder = out_folder(out, spec.name, "calibration", force)
             _point(spec, scenario, fit, observed, replicates, max_evals, xtol, profile, seed, set_, folder, force,
                    workers, dask, scheduler, plot)
 
@@ -149,7 +155,7 @@ def _parse_date(text: str, option: str) -> dt.date:
 
 def _target(spec: Any, source: str) -> tuple[str, Any]:
     """The scenario named by --for, checked before anything runs: it must have every unknown."""
-    (target,) = _load([source], [])
+    (target,) = load([source], [])
     missing = [n for n in spec.uncertain if n not in target.uncertain]
     if missing:
         raise InputError(
@@ -171,7 +177,7 @@ def _calibrated_text(spec: Any, target: tuple[str, Any] | None, folder: Path, ca
             f"# are in the original scenario file.\n{dump_yaml(data)}"
         )
     source, scenario = target
-    path = _source_path(source)
+    path = source_path(source)
     base = source if path is None or not Path(source).exists() else os.path.relpath(path.resolve(), folder.resolve())
     return (
         f"# Written by ikdsim calibrate --method bayes: {scenario.name} with its unknowns drawn from what the\n"
@@ -191,7 +197,7 @@ def _bayes(spec: Any, observed: Any, particles: int, dispersion: float | None, h
     from ikdsim.scenario.posterior import posterior_csv
 
     obs = list(observed) if observed is not None else from_scenario(spec)
-    with _engine(workers, dask, scheduler) as engine:
+    with started_engine(workers, dask, scheduler) as engine:
         result = calibrate_bayes(
             spec, obs, particles=particles, seed=seed, dispersion=dispersion, holdout=holdout, executor=engine.executor,
             progress=lambda m: err_console.print(f"  {m}"),
@@ -209,7 +215,7 @@ def _bayes(spec: Any, observed: Any, particles: int, dispersion: float | None, h
         )
         (tmp / "scenario.calibrated.yaml").write_text(text, encoding="utf-8")
         write_json(tmp / "calibration.json", result.summary())
-        _write_rows(tmp / "predictive.csv", result.predictive_rows())
+        write_rows(tmp / "predictive.csv", result.predictive_rows())
         if fit_runs is not None:
             _fit_plot(fit_runs, result, tmp / "fit.png")
     _print_bayes(result)
@@ -278,7 +284,7 @@ def _point(spec: Any, scenario: str, fit: list[str], observed: Any, replicates: 
     from ikdsim.io.folders import atomic_folder
     from ikdsim.io.tables import write_json
 
-    with _engine(workers, dask, scheduler) as engine:
+    with started_engine(workers, dask, scheduler) as engine:
         result = run_calibrate(
             spec, fit, observed, replicates, seed, max_evals=max_evals, xtol=xtol, profile=profile,
             executor=engine.executor, progress=lambda m: err_console.print(f"  {m}"),
@@ -288,7 +294,7 @@ def _point(spec: Any, scenario: str, fit: list[str], observed: Any, replicates: 
             f.parameter.path: (f.estimate, f"calibrated by ikdsim: 95 % profile interval {f.low:.6g} to {f.high:.6g}")
             for f in result.fits
         }
-        text = edited_text(None if set_ else _source_path(scenario), calibrated, changes)
+        text = edited_text(None if set_ else source_path(scenario), calibrated, changes)
         fit_runs = None
         if plot:
             from ikdsim.experiments.replicates import run_replicates
@@ -296,10 +302,10 @@ def _point(spec: Any, scenario: str, fit: list[str], observed: Any, replicates: 
             fit_runs = run_replicates([calibrated], replicates, result.seed, executor=engine.executor)[0]
     with atomic_folder(folder, force) as tmp:
         write_json(tmp / "calibration.json", result.summary())
-        _write_rows(tmp / "fit.csv", result.fit_rows())
-        _write_rows(tmp / "evaluations.csv", result.evaluation_rows())
+        write_rows(tmp / "fit.csv", result.fit_rows())
+        write_rows(tmp / "evaluations.csv", result.evaluation_rows())
         if result.profile:
-            _write_rows(tmp / "profile.csv", result.profile)
+            write_rows(tmp / "profile.csv", result.profile)
         (tmp / "scenario.calibrated.yaml").write_text(text, encoding="utf-8")
         if fit_runs is not None:
             _fit_plot(fit_runs, result, tmp / "fit.png")
@@ -353,13 +359,13 @@ def _print_calibration(result: Any) -> None:
     fit = Table("date", "observed", "simulated", "error", title="Fit", title_justify="left")
     for row in result.fit_rows():
         fit.add_row(
-            row["date"], f"{row['observed']:,}", f"{row['simulated']:,.0f}", _num(row["relative_error"], "+.1%")
+            row["date"], f"{row['observed']:,}", f"{row['simulated']:,.0f}", num(row["relative_error"], "+.1%")
         )
     console.print(fit)
     d = result.dispersion
     console.print(
-        f"Dispersion φ = {d['phi']:.3g} (run-to-run {_num(d['process'], '.3g')}, lack of fit "
-        f"{_num(d['pearson'], '.3g')}): the interval is the binomial one widened by √φ."
+        f"Dispersion φ = {d['phi']:.3g} (run-to-run {num(d['process'], '.3g')}, lack of fit "
+        f"{num(d['pearson'], '.3g')}): the interval is the binomial one widened by √φ."
     )
     if result.skipped:
         console.print(

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import math
 import signal
 import types
-from collections.abc import Iterator
-from typing import Annotated
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -74,3 +76,45 @@ def user_errors(hint: str | None = None) -> Iterator[None]:
     except Terminated:
         err_console.print("terminated" + (f"; {hint}" if hint else ""), markup=False)
         raise typer.Exit(EXIT_TERMINATED) from None
+
+
+@contextlib.contextmanager
+def started_engine(workers: int | None, dask: bool, scheduler: str | None) -> Iterator[Any]:
+    from ikdsim.experiments.executors import open_engine
+
+    with open_engine(workers, dask=dask, scheduler=scheduler) as opened:
+        yield opened
+
+
+def load(sources: Sequence[str], overrides: Sequence[str]) -> list[Any]:
+    from ikdsim.scenario.loader import load_scenario
+
+    return [load_scenario(s, overrides) for s in sources]
+
+
+def source_path(source: str) -> Path | None:
+    """The scenario's file when it is one (its comments are kept when it is edited), else None."""
+    from ikdsim.scenario.bundled import resolve
+
+    path = resolve(source)
+    return path if path.is_file() else None
+
+
+def out_folder(out: Path | None, name: str, command: str, force: bool) -> Path:
+    """The output folder, refused before any run is spent when it exists without --force."""
+    from ikdsim.io.folders import check_destination, default_folder
+
+    folder = out or default_folder(name, command, what="scenario name")
+    check_destination(folder, force)
+    return folder
+
+
+def write_rows(path: Path, rows: Sequence[dict[str, Any]]) -> None:
+    from ikdsim.io.tables import write_csv
+
+    header = list(rows[0]) if rows else []
+    write_csv(path, header, ([r[h] for h in header] for r in rows))
+
+
+def num(x: float | None, fmt: str) -> str:
+    return "n/a" if x is None or (isinstance(x, float) and math.isnan(x)) else format(x, fmt)

@@ -80,7 +80,7 @@ def run(
         folder = out or default_folder(spec.name, what="scenario name")
         check_destination(folder, force)  # before the run: a refusal should not cost a simulation
         if replicates is not None:
-            from ikdsim.cli.experiments import run_replicates_cli
+            from ikdsim.cli.replicates import run_replicates_cli
 
             if by is not None:
                 raise InputError("--by district applies to a single run; drop --replicates or --by")

@@ -7,8 +7,16 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from ikdsim.cli.common import console, err_console, user_errors
-from ikdsim.cli.policy import (
+from ikdsim.cli.common import (
+    console,
+    err_console,
+    load,
+    out_folder,
+    started_engine,
+    user_errors,
+    write_rows,
+)
+from ikdsim.cli.options import (
     DaskOpt,
     ForceOpt,
     OutOpt,
@@ -17,10 +25,6 @@ from ikdsim.cli.policy import (
     SeedOpt,
     SetOpt,
     WorkersOpt,
-    _engine,
-    _load,
-    _out,
-    _write_rows,
 )
 from ikdsim.errors import InputError
 from ikdsim.scenario.limits import MAX_REPLICATES
@@ -62,12 +66,12 @@ def discover(
         from ikdsim.io.folders import atomic_folder
         from ikdsim.io.tables import write_json
 
-        (spec,) = _load([scenario], set_ or [])
+        (spec,) = load([scenario], set_ or [])
         if not spec.uncertain:
             raise InputError(f"{spec.name}: no uncertain: block, so nothing to discover (docs/uncertainty.md)")
-        folder = _out(out, spec.name, "discovery", force)
+        folder = out_folder(out, spec.name, "discovery", force)
         root = spec.seed if seed is None else seed
-        with _engine(workers, dask, scheduler) as engine:
+        with started_engine(workers, dask, scheduler) as engine:
             (runs,) = run_replicates([spec], replicates, root, executor=engine.executor)
         names = list(spec.uncertain)
         x = np.array([[r.inputs[n] for n in names] for r in runs.records], dtype=float)
@@ -88,12 +92,12 @@ def discover(
             summary["box"]["restricted"] = [names[i] for i in chosen.restricted(trajectory[0])]
         with atomic_folder(folder, force) as tmp:
             write_json(tmp / "discovery.json", summary)
-            _write_rows(tmp / "inputs.csv", [
+            write_rows(tmp / "inputs.csv", [
                 {"replicate": r.replicate, **dict(zip(names, row, strict=True)), "case": bool(c)}
                 for r, row, c in zip(runs.records, x.tolist(), y, strict=True)
             ])
             if rows:
-                _write_rows(tmp / "trajectory.csv", rows)
+                write_rows(tmp / "trajectory.csv", rows)
         console.print(f"{spec.name}: {found} of {replicates} futures show {case}.")
         if chosen is None:
             hint = ("" if found else " Look for a lower bar with --above, e.g. --above 0.2.")

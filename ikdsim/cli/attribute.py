@@ -1,0 +1,142 @@
+"""`attribute`: what each lever is worth, and what limited each month."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from ikdsim.cli.common import (
+    FixedInputsOpt,
+    console,
+    load,
+    num,
+    out_folder,
+    started_engine,
+    user_errors,
+    with_fixed_inputs,
+    write_rows,
+)
+from ikdsim.cli.options import (
+    CandidateOpt,
+    DaskOpt,
+    ForceOpt,
+    OutOpt,
+    PlotOpt,
+    ScenarioArg,
+    SchedulerOpt,
+    SeedOpt,
+    SetOpt,
+    WorkersOpt,
+)
+from ikdsim.scenario.limits import MAX_REPLICATES
+
+
+def attribute(
+    scenario: ScenarioArg,
+    replicates: Annotated[
+        int, typer.Option(min=2, max=MAX_REPLICATES, help="Replicates per counterfactual (same seeds).")
+    ] = 10,
+    candidate: CandidateOpt = None,
+    queue_days: Annotated[
+        float, typer.Option(min=0.0, help="A month is capacity-limited when the estimated wait reaches this (days).")
+    ] = 7.0,
+    seed: SeedOpt = None,
+    set_: SetOpt = None,
+    fixed_inputs: FixedInputsOpt = False,
+    out: OutOpt = None,
+    force: ForceOpt = False,
+    workers: WorkersOpt = None,
+    dask: DaskOpt = False,
+    scheduler: SchedulerOpt = None,
+    plot: PlotOpt = False,
+) -> None:
+    """What each lever is worth, ranked, and whether demand or capacity limited each month.
+
+    Each lever is switched off (candidates switched on) and run with the same seeds; its worth is
+    the paired difference in people activated by the target date. Writes attribution.csv and
+    months.csv.
+    """
+    with user_errors():
+        from ikdsim.analysis.attribute import attribute as run_attribute
+        from ikdsim.io.folders import atomic_folder
+
+        (spec,) = load([scenario], with_fixed_inputs(set_, fixed_inputs))
+        folder = out_folder(out, spec.name, "attribution", force)
+        with started_engine(workers, dask, scheduler) as engine:
+            result = run_attribute(
+                spec, replicates, seed, candidate or [], executor=engine.executor, queue_days=queue_days
+            )
+        with atomic_folder(folder, force) as tmp:
+            write_rows(tmp / "attribution.csv", result.table())
+            write_rows(tmp / "months.csv", [m.row() for m in result.months])
+            if plot:
+                _attribution_plot(result, tmp / "attribution.png")
+        _print_attribution(result)
+        console.print(f"Results written to [bold]{folder}[/bold]")
+
+
+def _attribution_plot(result: Any, path: Path) -> None:
+    from ikdsim.reporting import plots
+
+    ranked = result.ranked()
+    fig, (ax,) = plots.new_figure(height=max(2.5, 0.42 * len(ranked) + 1.2))
+    plots.contribution_bars(
+        ax,
+        [c.lever.name for c in ranked],
+        [c.activations.estimate for c in ranked],
+        [c.activations.low for c in ranked],
+        [c.activations.high for c in ranked],
+    )
+    plots.save(fig, path)
+
+
+def _print_attribution(result: Any) -> None:
+    by = result.base.scenario.target.by
+    table = Table(
+        title=f"Activations by {by} owed to each lever ({result.base.replicates} paired replicates)",
+        title_justify="left",
+    )
+    for col in ("rank", "lever", "activations", "95 % interval", "P(target) change"):
+        table.add_column(col, justify="left" if col == "lever" else "right")
+    for row in result.table():
+        if row["rank"] == 1 and not row["in_scenario"]:
+            table.add_section()
+        table.add_row(
+            str(row["rank"]),
+            row["lever"],
+            num(row["activations"], ",.0f"),
+            f"{num(row['activations_low'], ',.0f')} to {num(row['activations_high'], ',.0f')}",
+            num(row["prob_target_change"], "+.0%"),
+        )
+    console.print(table)
+    months = Table(
+        "month",
+        "decisions",
+        "activations",
+        "use of capacity",
+        "wait (days)",
+        "limited by",
+        title="Demand or capacity, month by month",
+        title_justify="left",
+    )
+    for m in result.months:
+        months.add_row(
+            m.month,
+            f"{m.decisions:,.0f}",
+            f"{m.activations:,.0f}",
+            num(m.utilisation, ".0%"),
+            num(m.wait_days, ".1f"),
+            m.limited_by,
+        )
+    console.print(months)
+    console.print(
+        "demand-limited: more integrations, requirements or campaigns help; capacity-limited: more "
+        "officers or service points help (see months.csv)."
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(attribute)
