@@ -159,3 +159,23 @@ def test_every_language_has_every_string_with_the_same_placeholders() -> None:
         assert set(strings) == set(english), code
         for key, text in strings.items():
             assert fields(text) == fields(english[key]), (code, key)
+
+
+def test_no_uncertain_block_says_chance_only() -> None:
+    page = text_of(build_report([short(small_data())], replicates=2, attribution=False))
+    assert "What the intervals cover: chance only" in page and "What matters most" not in page
+
+
+def test_title_is_the_first_sentence_and_heads_the_page() -> None:
+    data = small_data()
+    data["description"] = "Kota Contoh: a test. Second sentence."
+    page = build_report([short(data)], replicates=2, attribution=False)
+    assert "<title>Kota Contoh: a test</title>" in page and "<h1>Kota Contoh: a test</h1>" in page
+
+
+def test_an_observation_without_a_source_is_flagged_under_every_figure() -> None:
+    data = small_data()
+    data["observations"] = [{"date": "2026-01-01", "share": 0.07}]
+    page = build_report([short(data)], replicates=2, attribution=False)
+    figures = re.findall(r"<figure>.*?</figure>", page)
+    assert figures and all("Observed points: no source given (assumption)." in f for f in figures)

@@ -129,16 +129,17 @@ TITLE_CHARS = 120
 def title_of(s: Scenario, lang: Lang) -> str:
     """A title a reader can forward: the scenario's `title`, else the start of its description.
 
-    Never the file or scenario name: "balikpapan-2026-more-teams" tells an office nothing. A long
-    description is cut at its first sentence, then at its first colon or semicolon (the
-    bundled ones open with "<who and when>: <details>"), then at a word.
+    Never the file or scenario name: "balikpapan-2026-more-teams" tells an office nothing. The
+    description gives its first sentence, cut when still long at its first colon or semicolon
+    (the bundled ones open with "<who and when>: <details>"), then at a word.
     """
     if s.title.strip():
         return s.title.strip()
     text = s.description.strip().splitlines()[0].strip() if s.description.strip() else ""
     if not text:
         return lang.t("title_fallback")
-    for stop in (". ", ": ", "; "):
+    text = text.split(". ", 1)[0]
+    for stop in (": ", "; "):
         if len(text) > TITLE_CHARS and stop in text:
             text = text.split(stop, 1)[0]
     if len(text) > TITLE_CHARS:
