@@ -204,7 +204,7 @@ def test_a_default_range_widens_when_the_optimum_sits_at_its_end() -> None:
     observed = synthetic(tiny(0.25, 0.05), [dt.date(2026, 3, 1), dt.date(2026, 5, 31)])
     said: list[str] = []
     result = calibrate(tiny(0.05, 0.05), ["adoption.base_rate"], observed, replicates=2, profile=False,
-                       progress=said.append)
+                       on_stage=said.append)
     (fit,) = result.fits
     assert fit.parameter.high > 0.2 and not fit.at_bound
     assert fit.estimate == pytest.approx(0.25, rel=0.15)

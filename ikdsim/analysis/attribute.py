@@ -24,6 +24,7 @@ import numpy as np
 
 from ikdsim.analysis.months import MonthLimit, limits_by_month
 from ikdsim.analysis.runs import with_overrides
+from ikdsim.experiments.progress import Progress
 from ikdsim.experiments.replicates import Runs, run_replicates
 from ikdsim.scenario.loader import parse_assignment
 from ikdsim.scenario.schema import Scenario
@@ -115,6 +116,7 @@ def attribute(
     workers: int = 1,
     executor: Executor | None = None,
     queue_days: float = 7.0,
+    progress: Progress | None = None,
 ) -> Attribution:
     """Value every lever of a scenario, and candidate changes, by counterfactual runs.
 
@@ -129,6 +131,7 @@ def attribute(
         workers: local worker processes, when no `executor` is given.
         executor: any `concurrent.futures.Executor` (e.g. a Dask client's).
         queue_days: a month counts as capacity-limited when the estimated wait reaches this.
+        progress: counts the runs (e.g. a bar on a terminal; see `ikdsim.experiments.progress`).
 
     Returns:
         The ranked contributions with 95 % intervals, and the demand/capacity label per month.
@@ -137,7 +140,9 @@ def attribute(
     existing = levers_in(scenario)
     extra = candidate_levers(candidates)
     variants = [with_overrides(scenario, lever.change) for lever in (*existing, *extra)]
-    runs = run_replicates([scenario, *variants], replicates, root, workers=workers, executor=executor)
+    runs = run_replicates(
+        [scenario, *variants], replicates, root, workers=workers, executor=executor, progress=progress
+    )
     base, others = runs[0], runs[1:]
     by = scenario.target.by
     contributions = []

@@ -30,6 +30,7 @@ from ikdsim.analysis.observations import Observed, usable
 from ikdsim.analysis.profile import profile_interval
 from ikdsim.analysis.runs import with_overrides
 from ikdsim.errors import InputError
+from ikdsim.experiments.progress import Progress, tracked
 from ikdsim.experiments.replicates import run_replicates
 from ikdsim.scenario.schema import Scenario
 from ikdsim.scenario.uncertain import fixed_inputs
@@ -137,8 +138,10 @@ class Objective:
         seed: int,
         workers: int = 1,
         executor: Executor | None = None,
+        progress: Progress | None = None,
     ) -> None:
         self.scenario = scenario
+        self.progress = progress
         self.params = list(params)
         self.observed = list(observed)
         self.replicates = replicates
@@ -161,7 +164,8 @@ class Objective:
         if key in self.cache:
             return self.cache[key]
         runs = run_replicates(
-            [self.variant(key)], self.replicates, self.seed, workers=self.workers, executor=self.executor
+            [self.variant(key)], self.replicates, self.seed, workers=self.workers, executor=self.executor,
+            progress=self.progress,
         )[0]
         counts = runs.column("activated")[:, self.days].astype(float)
         share = counts.mean(axis=0) / self.total
@@ -291,7 +295,8 @@ def calibrate(
     profile: bool = True,
     workers: int = 1,
     executor: Executor | None = None,
-    progress: Callable[[str], None] | None = None,
+    on_stage: Callable[[str], None] | None = None,
+    progress: Progress | None = None,
 ) -> Calibration:
     """Fit parameters to observed activation counts by maximum binomial likelihood.
 
@@ -307,7 +312,8 @@ def calibrate(
         profile: compute profile-likelihood intervals.
         workers: local worker processes, when no `executor` is given.
         executor: any `concurrent.futures.Executor`.
-        progress: called with a line of text as the search goes.
+        on_stage: called with a line of text as the search goes.
+        progress: counts the runs of every evaluation as one piece of work.
 
     Returns:
         The fitted values with intervals and the fit against the data.
@@ -324,7 +330,7 @@ def calibrate(
     paths = [p.path for p in params]
     if len(set(paths)) != len(paths):
         raise InputError(f"--fit: a parameter is given twice ({', '.join(paths)})")
-    say = progress or (lambda _: None)
+    say = on_stage or (lambda _: None)
     for name, unknown in original.uncertain.items():
         for path in set(unknown.fields) & set(paths):
             say(f"note: {path} is also driven by the uncertain input {name}; multi-run answers on the "
@@ -336,42 +342,44 @@ def calibrate(
         with_overrides(scenario, [f"{p.path}={format_value(p.low)}", f"{p.path}={format_value(p.high)}"])
     root = scenario.seed if seed is None else seed
     limit = max_evals or (60 if len(params) == 1 else 100 * len(params))
-    history: list[Evaluation] = []
-    for _ in range(_WIDENINGS + 1):
-        objective = Objective(scenario, params, obs, replicates, root, workers, executor)
-        best_u, method, message = _optimise(objective, params, limit, xtol, ftol)
-        history.extend(objective.history)
-        wider = [widened(p, u, xtol) for p, u in zip(params, best_u, strict=True)]
-        if wider == params:
-            break
-        for old, new in zip(params, wider, strict=True):
-            if new != old:
-                say(f"{old.path} fits at the end of its default range; searching again in "
-                    f"{format_value(new.low)} to {format_value(new.high)}")
-                ends = [f"{new.path}={format_value(new.low)}", f"{new.path}={format_value(new.high)}"]
-                with_overrides(scenario, ends)
-        params = wider
-    objective.history = history
-    say(f"fitted after {len(objective.history)} evaluations")
-    best = objective.evaluate([p.value(u) for p, u in zip(params, best_u, strict=True)])
-    dispersion = _dispersion(objective, best, len(params))
-    fitted: list[ParameterFit] = []
-    profile_points: list[dict[str, Any]] = []
-    threshold = best.objective + dispersion["phi"] * _chi2(LEVEL) / 2.0
-    for i, p in enumerate(params):
-        if profile:
-            say(f"profiling {p.path}")
-            lo_u, hi_u, lo_open, hi_open, points = profile_interval(objective, params, best_u, i, threshold, xtol)
-            profile_points.extend(points)
-        else:
-            lo_u = hi_u = best_u[i]
-            lo_open = hi_open = False
-        fitted.append(ParameterFit(p, _rounded(p, best_u[i], xtol), _rounded(p, lo_u, xtol), _rounded(p, hi_u, xtol),
-                                   lo_open, hi_open))
-    return Calibration(
-        original, fitted, obs, best, dispersion, method, message, replicates, root,
-        list(objective.history), profile_points, skipped,
-    )
+    # The optimiser's cap is the estimate: it usually stops well before, and profiling adds runs.
+    with tracked(progress, limit * replicates) as tally:
+        history: list[Evaluation] = []
+        for _ in range(_WIDENINGS + 1):
+            objective = Objective(scenario, params, obs, replicates, root, workers, executor, tally)
+            best_u, method, message = _optimise(objective, params, limit, xtol, ftol)
+            history.extend(objective.history)
+            wider = [widened(p, u, xtol) for p, u in zip(params, best_u, strict=True)]
+            if wider == params:
+                break
+            for old, new in zip(params, wider, strict=True):
+                if new != old:
+                    say(f"{old.path} fits at the end of its default range; searching again in "
+                        f"{format_value(new.low)} to {format_value(new.high)}")
+                    ends = [f"{new.path}={format_value(new.low)}", f"{new.path}={format_value(new.high)}"]
+                    with_overrides(scenario, ends)
+            params = wider
+        objective.history = history
+        say(f"fitted after {len(objective.history)} evaluations")
+        best = objective.evaluate([p.value(u) for p, u in zip(params, best_u, strict=True)])
+        dispersion = _dispersion(objective, best, len(params))
+        fitted: list[ParameterFit] = []
+        profile_points: list[dict[str, Any]] = []
+        threshold = best.objective + dispersion["phi"] * _chi2(LEVEL) / 2.0
+        for i, p in enumerate(params):
+            if profile:
+                say(f"profiling {p.path}")
+                lo_u, hi_u, lo_open, hi_open, points = profile_interval(objective, params, best_u, i, threshold, xtol)
+                profile_points.extend(points)
+            else:
+                lo_u = hi_u = best_u[i]
+                lo_open = hi_open = False
+            fitted.append(ParameterFit(p, _rounded(p, best_u[i], xtol), _rounded(p, lo_u, xtol),
+                                       _rounded(p, hi_u, xtol), lo_open, hi_open))
+        return Calibration(
+            original, fitted, obs, best, dispersion, method, message, replicates, root,
+            list(objective.history), profile_points, skipped,
+        )
 
 
 def _rounded(p: FitParameter, u: float, xtol: float) -> float:

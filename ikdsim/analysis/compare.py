@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from ikdsim.experiments.progress import Progress
 from ikdsim.experiments.replicates import Runs, run_replicates
 from ikdsim.scenario.schema import Scenario
 from ikdsim.stats import (
@@ -228,6 +229,7 @@ def compare(
     *,
     workers: int = 1,
     executor: Executor | None = None,
+    progress: Progress | None = None,
 ) -> Comparison:
     """Run every scenario with the same seeds per replicate and difference each against the first.
 
@@ -238,6 +240,7 @@ def compare(
             need the same seed everywhere.
         workers: local worker processes, when no `executor` is given.
         executor: any `concurrent.futures.Executor`.
+        progress: counts the runs (e.g. a bar on a terminal; see `ikdsim.experiments.progress`).
 
     Returns:
         Per scenario and metric, the paired and unpaired 95 % intervals of the difference.
@@ -245,5 +248,5 @@ def compare(
     if not scenarios:
         raise ValueError("compare needs at least one scenario")
     root = scenarios[0].seed if seed is None else seed
-    runs = run_replicates(scenarios, replicates, root, workers=workers, executor=executor)
+    runs = run_replicates(scenarios, replicates, root, workers=workers, executor=executor, progress=progress)
     return Comparison(runs, differences(runs))

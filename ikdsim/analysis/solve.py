@@ -22,6 +22,7 @@ from typing import Any
 from ikdsim.analysis.levers import format_value, lever_field
 from ikdsim.analysis.runs import with_overrides
 from ikdsim.errors import InputError
+from ikdsim.experiments.progress import Progress, tracked
 from ikdsim.experiments.replicates import run_replicates
 from ikdsim.scenario.paths import FieldRef
 from ikdsim.scenario.schema import Scenario
@@ -186,6 +187,7 @@ def solve(
     workers: int = 1,
     executor: Executor | None = None,
     on_probe: Callable[[Probe], None] | None = None,
+    progress: Progress | None = None,
 ) -> Solution:
     """Find the smallest value (latest date) of `path` in [minimum, maximum] reaching the target.
 
@@ -202,7 +204,8 @@ def solve(
         tolerance: stop when the bracket is this narrow (numeric levers; integers and dates stop at 1).
         workers: local worker processes, when no `executor` is given.
         executor: any `concurrent.futures.Executor`.
-        on_probe: called after each probe, e.g. to print progress.
+        on_probe: called after each probe, e.g. to print its result.
+        progress: counts the runs of every probe as one piece of work.
 
     Returns:
         The answer (or why there is none), the probability curve measured and how sure it is.
@@ -229,7 +232,8 @@ def solve(
         todo = [v for v in dict.fromkeys(values) if _order_key(v) not in measured]
         if todo:
             runs = run_replicates(
-                [_variant(scenario, path, v) for v in todo], replicates, root, workers=workers, executor=executor
+                [_variant(scenario, path, v) for v in todo], replicates, root, workers=workers, executor=executor,
+                progress=tally,
             )
             for v, r in zip(todo, runs, strict=True):
                 share = float(r.share()[:, r.day_of(r.scenario.target.by)].mean())
@@ -240,6 +244,24 @@ def solve(
                     on_probe(probe)
         return [measured[_order_key(v)] for v in values]
 
+    step = _resolution(lever, lo, hi, tolerance)
+    with tracked(progress, _most_probes(lo, hi, step) * replicates) as tally:
+        _bisect(solution, lever, step, measure)
+    return solution
+
+
+def _most_probes(lo: Value, hi: Value, step: float) -> int:
+    """Both ends, then one probe per halving of the bracket down to `step`."""
+    span = abs(_order_key(hi) - _order_key(lo))
+    return 2 + (math.ceil(math.log2(span / step)) if span > step > 0 else 0)
+
+
+def _bisect(
+    solution: Solution, lever: FieldRef, step: float, measure: Callable[[Sequence[Value]], list[Probe]]
+) -> None:
+    """Narrow [minimum, maximum] to the boundary; the answer and status go into `solution`."""
+    probability, lo, hi = solution.probability, solution.minimum, solution.maximum
+
     def passes(value: Value) -> bool:
         return measure([value])[0].probability >= probability
 
@@ -249,11 +271,10 @@ def solve(
     first, second = measure([fail_end, pass_end])
     if first.probability >= probability:
         solution.answer, solution.status = fail_end, "range_end"
-        return solution
+        return
     if second.probability < probability:
-        return solution
+        return
     failing, passing = fail_end, pass_end
-    step = _resolution(lever, lo, hi, tolerance)
     while abs(_order_key(passing) - _order_key(failing)) > step:
         mid = _midpoint(lever, failing, passing, step)
         if mid in (failing, passing):
@@ -263,7 +284,6 @@ def solve(
         else:
             failing = mid
     solution.answer, solution.status = passing, "found"
-    return solution
 
 
 def _resolution(lever: FieldRef, lo: Value, hi: Value, tolerance: float | None) -> float:

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from ikdsim.cli.common import (
     FixedInputsOpt,
+    bar,
     console,
     load,
     num,
@@ -67,7 +68,13 @@ def attribute(
         folder = out_folder(out, spec.name, "attribution", force)
         with started_engine(workers, dask, scheduler) as engine:
             result = run_attribute(
-                spec, replicates, seed, candidate or [], executor=engine.executor, queue_days=queue_days
+                spec,
+                replicates,
+                seed,
+                candidate or [],
+                executor=engine.executor,
+                queue_days=queue_days,
+                progress=bar("runs"),
             )
         with atomic_folder(folder, force) as tmp:
             write_rows(tmp / "attribution.csv", result.table())

@@ -19,6 +19,7 @@ from rich.table import Table
 
 from ikdsim.cli.common import (
     FixedInputsOpt,
+    bar,
     console,
     err_console,
     load,
@@ -287,7 +288,8 @@ def _point(spec: Any, scenario: str, fit: list[str], observed: Any, replicates: 
     with started_engine(workers, dask, scheduler) as engine:
         result = run_calibrate(
             spec, fit, observed, replicates, seed, max_evals=max_evals, xtol=xtol, profile=profile,
-            executor=engine.executor, progress=lambda m: err_console.print(f"  {m}"),
+            executor=engine.executor, on_stage=lambda m: err_console.print(f"  {m}"),
+            progress=bar("calibration runs"),
         )
         calibrated = result.calibrated()
         changes = {

@@ -8,13 +8,16 @@ import signal
 import types
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
 from ikdsim.errors import InputError
+
+if TYPE_CHECKING:
+    from ikdsim.experiments.progress import Progress
 
 console = Console()
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -84,6 +87,13 @@ def started_engine(workers: int | None, dask: bool, scheduler: str | None) -> It
 
     with open_engine(workers, dask=dask, scheduler=scheduler) as opened:
         yield opened
+
+
+def bar(label: str) -> Progress:
+    """Progress for a command whose piped output is documented: a bar on a terminal, else silent."""
+    from ikdsim.experiments.progress import BarProgress
+
+    return BarProgress(label, lines=False, console=err_console)
 
 
 def load(sources: Sequence[str], overrides: Sequence[str]) -> list[Any]:

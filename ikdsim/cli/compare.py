@@ -10,6 +10,7 @@ from rich.table import Table
 
 from ikdsim.cli.common import (
     FixedInputsOpt,
+    bar,
     console,
     load,
     num,
@@ -65,7 +66,7 @@ def compare(
         specs = load(scenarios, with_fixed_inputs(set_, fixed_inputs))
         folder = out_folder(out, specs[0].name, "compare", force)
         with started_engine(workers, dask, scheduler) as engine:
-            result = run_compare(specs, replicates, seed, executor=engine.executor)
+            result = run_compare(specs, replicates, seed, executor=engine.executor, progress=bar("runs"))
         with atomic_folder(folder, force) as tmp:
             write_rows(tmp / "comparison.csv", result.table())
             write_rows(tmp / "scenarios.csv", result.scenario_rows())

@@ -9,6 +9,7 @@ import typer
 
 from ikdsim.cli.common import (
     FixedInputsOpt,
+    bar,
     console,
     load,
     source_path,
@@ -92,6 +93,7 @@ def report(
                 candidates=candidate or [],
                 fixed_inputs=fixed_inputs,
                 lang=lang,
+                progress=bar("runs"),
             )
         write_report(text, path)
         console.print(f"Report written to [bold]{path}[/bold] ({len(text) // 1024:,} KiB, self-contained)")

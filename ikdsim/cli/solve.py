@@ -10,6 +10,7 @@ from rich.table import Table
 
 from ikdsim.cli.common import (
     FixedInputsOpt,
+    bar,
     console,
     err_console,
     load,
@@ -90,6 +91,7 @@ def solve(
                 tolerance=tolerance,
                 executor=engine.executor,
                 on_probe=show,
+                progress=bar("runs"),
             )
         with atomic_folder(folder, force) as tmp:
             write_rows(tmp / "solve.csv", [p.row(probability) for p in result.curve()])

@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from ikdsim.experiments.executors import Engine
-from ikdsim.experiments.progress import NoProgress, Progress
+from ikdsim.experiments.progress import NoProgress, Progress, tracked
 from ikdsim.experiments.runner import RunRecord, RunTask, batch_size_for, default_workers, stream_batches
 from ikdsim.scenario.schema import Scenario
 from ikdsim.stats import day_quantiles, half_widths, t_quantile
@@ -188,11 +188,11 @@ def run_replicates(
     """Replicates 0..replicates-1 of every scenario from the same seed; one `Runs` per scenario.
 
     `executor` (a process pool, a Dask client's executor) runs them; without one, `workers` > 1
-    starts a local pool. `keep` names the daily columns kept (default: `all_columns`).
+    starts a local pool. `keep` names the daily columns kept (default: `all_columns`). `progress`
+    counts the runs; inside a `tracked` block they join its bar (see `ikdsim.experiments.progress`).
     """
     if replicates < 1:
         raise ValueError("replicates must be at least 1")
-    progress = progress or NoProgress()
     if executor is None and workers > 1:
         from ikdsim.experiments.executors import open_engine
 
@@ -201,11 +201,8 @@ def run_replicates(
                                   progress=progress, keep=keep)
     # An executor's worker count is not known here; it only sizes batches, never changes results.
     pool = max(workers, default_workers()) if executor is not None else 1
-    progress.start(replicates * len(scenarios))
-    try:
-        per_scenario = _run(scenarios, seed, 0, replicates, executor, pool, progress, keep)
-    finally:
-        progress.stop()
+    with tracked(progress, replicates * len(scenarios)) as tally:
+        per_scenario = _run(scenarios, seed, 0, replicates, executor, pool, tally, keep)
     labels = unique_labels([s.name for s in scenarios])
     pairs = zip(scenarios, per_scenario, strict=True)
     return [Runs(s, records, seed, labels[i]) for i, (s, records) in enumerate(pairs)]
@@ -256,7 +253,7 @@ def run_until_precise(
             if stop is not None or len(records) >= max_replicates:
                 break
             target = _next_round(shares, precision, max_replicates, engine.workers)
-            _retotal(progress, target)
+            progress.retotal(target)
     finally:
         progress.stop()
     reached = stop is not None
@@ -275,8 +272,3 @@ def _next_round(shares: np.ndarray, precision: float, max_replicates: int, worke
     needed = math.ceil(1.1 * (t_quantile(n - 1) * spread / precision) ** 2)
     return min(max_replicates, 4 * n, max(needed, n + workers))
 
-
-def _retotal(progress: Progress, total: int) -> None:
-    retotal = getattr(progress, "retotal", None)
-    if retotal is not None:
-        retotal(total)

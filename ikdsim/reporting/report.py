@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ikdsim.analysis.attribute import Attribution, attribute
+from ikdsim.experiments.progress import Progress, tracked
 from ikdsim.experiments.replicates import Runs, run_replicates
 from ikdsim.reporting import sections
 from ikdsim.reporting.answer import answer_section
@@ -50,6 +51,7 @@ def build_report(
     candidates: Sequence[str] = (),
     fixed_inputs: bool = False,
     lang: str = "en",
+    progress: Progress | None = None,
 ) -> str:
     """Run the scenarios (same seeds) and return the report as one HTML string.
 
@@ -63,11 +65,13 @@ def build_report(
     if not scenarios:
         raise ValueError("a report needs at least one scenario")
     root = scenarios[0].seed if seed is None else seed
-    runs = run_replicates(scenarios, replicates, root, workers=workers, executor=executor)
-    attr = None
-    if attribution:
-        attr = attribute(scenarios[0], attribution_replicates or replicates, root, candidates, workers=workers,
-                         executor=executor)
+    # One bar for the comparison and the attribution: the attribution's runs join it.
+    with tracked(progress, len(scenarios) * replicates) as tally:
+        runs = run_replicates(scenarios, replicates, root, workers=workers, executor=executor, progress=tally)
+        attr = None
+        if attribution:
+            attr = attribute(scenarios[0], attribution_replicates or replicates, root, candidates, workers=workers,
+                             executor=executor, progress=tally)
     inputs = ReportInputs(
         list(scenarios),
         list(sources) + [None] * (len(scenarios) - len(sources)),
