@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from ikdsim.analysis.calibrate import CalibrationError, calibrate, parse_fit
+from ikdsim.analysis.calibrate import CalibrationError, calibrate
+from ikdsim.analysis.fit_parameters import parse_fit
 from ikdsim.analysis.observations import Observed, read_csv
 from ikdsim.analysis.scenario_file import edited_text
 from ikdsim.errors import InputError

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 from ikdsim._optional import require
 
 if TYPE_CHECKING:
-    from ikdsim.analysis.calibrate import FitParameter, Objective
+    from ikdsim.analysis.calibrate import Objective
+    from ikdsim.analysis.fit_parameters import FitParameter
 
 PROFILE_FIRST_STEP = 0.02  # of the search range: the first step out from the optimum
 INNER_REACH = 0.2  # of the search range: how far the other parameters move per profile point
