@@ -13,8 +13,9 @@ from conftest import build, small_data
 from typer.testing import CliRunner
 
 from ikdsim.cli.app import app
+from ikdsim.model.engine import simulate
 from ikdsim.model.population import build_segments
-from ikdsim.scenario.loader import scenario_sha256, scenario_to_data
+from ikdsim.scenario.loader import load_scenario, scenario_sha256, scenario_to_data
 
 DATA = Path(__file__).parent / "data"
 TEXT = (DATA / "small.yaml").read_text(encoding="utf-8")
@@ -124,7 +125,17 @@ def test_run_by_district_prints_each_district_against_the_target(tmp_path: Path)
     assert np.isclose(sum(int(c.split("│")[2].strip().replace(",", "")) for c in map(rows.get, final)), 100_000)
 
 
-def test_by_district_is_for_a_single_run(tmp_path: Path) -> None:
-    args = ["run", str(DATA / "small.yaml"), "--by", "district", "--replicates", "2", "--out", str(tmp_path / "r")]
-    result = runner.invoke(app, args)
-    assert result.exit_code == 2 and "single run" in result.output
+def test_by_district_over_replicates_shows_each_district_s_spread(tmp_path: Path) -> None:
+    n = 3
+    args = ["run", str(DATA / "small.yaml"), "--by", "district", "--replicates", str(n), "--workers", "1"]
+    result = runner.invoke(app, [*args, "--out", str(tmp_path / "r")], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    rows = {line.split("│")[1].strip(): line for line in result.stdout.splitlines() if line.startswith("│ ")}
+    scenario = load_scenario(DATA / "small.yaml")
+    # Replicate i of run --replicates is simulate(seed, replicate=i) for a scenario without unknowns.
+    runs = [simulate(scenario, seed=scenario.seed, replicate=i) for i in range(n)]
+    for d, name in enumerate(scenario.population.districts):
+        shares = [r.district_activated[-1, d] / r.district_size[d] for r in runs]
+        cells = [c.strip() for c in rows[name].split("│")[1:-1]]
+        assert cells[1] == f"{np.mean(shares):.2%}"
+        assert cells[3] == f"{sum(x >= scenario.target.share for x in shares) / n:.0%}"

@@ -82,12 +82,10 @@ def run(
         if replicates is not None:
             from ikdsim.cli.replicates import run_replicates_cli
 
-            if by is not None:
-                raise InputError("--by district applies to a single run; drop --replicates or --by")
-
             run_replicates_cli(
                 spec, folder, force=force, seed=seed, replicates=replicates, precision=precision,
                 max_replicates=max_replicates, workers=workers, dask=dask, scheduler=scheduler,
+                by_district=by is By.district,
             )
             if plot:
                 _plots(folder)

@@ -1,4 +1,8 @@
-"""`run --by district`: where the city stands, district by district, at the target date."""
+"""`run --by district`: where the city stands, district by district.
+
+A single run shows counts on the first day and the target date; replicates show each district's
+final share over the futures, as the run records keep it (the share at the horizon's end).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,9 @@ import math
 from rich.table import Table
 
 from ikdsim.cli.common import console
+from ikdsim.experiments.replicates import Runs
 from ikdsim.model.results import Result
+from ikdsim.stats import mean_interval
 
 
 def district_rows(result: Result) -> list[tuple[str, int, int, int, float, int]]:
@@ -38,4 +44,25 @@ def print_districts(result: Result) -> None:
     for name, size, start, then, share, needed in district_rows(result):
         short = f"{needed:,}" if needed else "reached"
         table.add_row(name, f"{size:,}", f"{start:,}", f"{then:,}", f"{share:.2%}", short)
+    console.print(table)
+
+
+def print_district_spread(reps: Runs) -> None:
+    s = reps.scenario
+    target = s.target.share
+    title = (
+        f"By district over {reps.replicates} replicates: activated share on {s.horizon.end} "
+        f"(target {target:.0%} by {s.target.by})"
+    )
+    table = Table(title=title, title_justify="left")
+    table.add_column("district", no_wrap=True)
+    table.add_column("mean share", justify="right")
+    table.add_column("95 % interval", justify="right", no_wrap=True)
+    table.add_column(f"chance ≥ {target:.0%}", justify="right")
+    for name in s.population.districts:
+        shares = [r.districts[name] for r in reps.records]
+        est = mean_interval(shares)
+        interval = "n/a" if math.isnan(est.low) else f"{est.low:.2%} to {est.high:.2%}"
+        chance = sum(x >= target for x in shares) / len(shares)
+        table.add_row(name, f"{est.estimate:.2%}", interval, f"{chance:.0%}")
     console.print(table)

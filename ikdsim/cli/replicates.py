@@ -46,6 +46,7 @@ def run_replicates_cli(
     workers: int | None,
     dask: bool,
     scheduler: str | None,
+    by_district: bool = False,
 ) -> None:
     """The `run --replicates` path: run, write the folder, print the uncertainty summary."""
     from ikdsim.experiments.executors import open_engine
@@ -70,6 +71,10 @@ def run_replicates_cli(
         description = engine.description
     summary = write_replicates(reps, folder, force=force)
     _print_replicates(summary, reps.stopping.runs_discarded, description, time.perf_counter() - started)
+    if by_district:
+        from ikdsim.cli.districts import print_district_spread
+
+        print_district_spread(reps)
     console.print(f"Results written to [bold]{folder}[/bold]")
 
 
