@@ -248,4 +248,6 @@ def day_quantiles(days: Sequence[float | int | None] | np.ndarray, qs: Sequence[
     if n == 0:
         return [None for _ in qs]
     ordered = sorted(known, key=lambda d: (d is None, d or 0))
-    return [ordered[max(0, math.ceil(q * n) - 1)] for q in qs]
+    # q * n carries rounding error (0.05 * 60 is 3.0000000000000004); without the tolerance the
+    # quantile would skip to the next replicate, and say "never" where exactly q reached it.
+    return [ordered[min(n - 1, max(0, math.ceil(q * n - 1e-9) - 1))] for q in qs]

@@ -71,39 +71,67 @@ def test_day_quantiles_count_never_as_latest() -> None:
     assert day_quantiles([], (0.5,)) == [None]
 
 
+def test_day_quantiles_are_numpys_inverted_cdf_when_every_run_reaches() -> None:
+    rng = np.random.default_rng(3)
+    for n in (1, 2, 5, 20, 60, 100, 101):
+        days = rng.integers(0, 300, size=n)
+        qs = [0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95]
+        expected = [int(v) for v in np.quantile(days, qs, method="inverted_cdf")]
+        assert day_quantiles(list(days), qs) == expected, n
+
+
+@pytest.mark.parametrize("n", [10, 20, 60, 100])
+def test_a_date_quantile_is_never_exactly_when_fewer_than_that_fraction_reached(n: int) -> None:
+    for reached in range(n + 1):
+        days: list[float | None] = [*range(reached), *([None] * (n - reached))]
+        for q in (0.05, 0.5, 0.95):
+            (got,) = day_quantiles(days, (q,))
+            assert (got is None) == (reached / n < q), (n, reached, q)
+    # NaN is "never" too (arrays of days), and counts among the runs.
+    assert day_quantiles(np.array([1.0, np.nan, np.nan]), (0.5,)) == [None]
+
+
 def test_every_command_reports_the_same_date_reached(tmp_path: Path) -> None:
     """One rule for "date reached": with only some replicates reaching the target, run
-    --replicates, compare, sweep-summary and the report give the same date quantiles and P(target)."""
+    --replicates, compare, sweep-summary and the report give the same date quantiles and P(target).
+    Before, compare and the report left out the runs that never reached it and printed a 95th
+    percentile date (and at under half, a median date) where the others said never."""
     import csv
+    import datetime as dt
     import json
 
-    from conftest import build, small_data
+    from conftest import small_data
     from typer.testing import CliRunner
 
-    from ikdsim.analysis.compare import compare
-    from ikdsim.analysis.uncertainty import fan
     from ikdsim.cli.app import app
-    from ikdsim.experiments.replicates import run_replicates
-    from ikdsim.reporting.answer import answer_of
+    from ikdsim.experiments.summary import SUMMARY_FILE
+    from ikdsim.reporting.i18n import Lang
     from ikdsim.scenario.loader import dump_yaml
 
     data = small_data()
-    data["uncertain"] = {"base_rate": {"fields": ["adoption.base_rate"], "dist": "uniform", "low": 0.0, "high": 0.12}}
+    # Wide enough that some futures reach the 30 % target and some do not.
+    data["uncertain"] = {"base_rate": {"fields": ["adoption.base_rate"], "dist": "uniform", "low": 0.0, "high": 0.2}}
     path = tmp_path / "city.yaml"
     path.write_text(dump_yaml(data), encoding="utf-8")
-    scenario = build(data)
     cli = CliRunner()
     n = 10
-    res = cli.invoke(app, ["run", str(path), "--replicates", str(n), "--workers", "1", "--out", str(tmp_path / "run")])
-    assert res.exit_code == 0, res.output
+    common = ["--replicates", str(n), "--workers", "1"]
+
+    def invoke(*args: str) -> None:
+        res = cli.invoke(app, [*args])
+        assert res.exit_code == 0, res.output
+
+    invoke("run", str(path), *common, "--out", str(tmp_path / "run"))
     run_summary = json.loads((tmp_path / "run" / "summary.json").read_text())
     run_dates = run_summary["date_target_reached"]
-    reached = round(run_summary["prob_target_reached"]["estimate"] * n)
-    assert 0 < reached < n and reached <= 8, "the scenario must leave the median or the 95th percentile at never"
+    reached = run_summary["prob_target_reached"]["replicates_reaching"]
+    assert n / 2 <= reached < n, "the scenario must give a median date and a 95th percentile of never"
+    assert run_dates["median"] is not None and run_dates["p95"] is None
 
-    (runs,) = run_replicates([scenario], n, scenario.seed)
-    (row,) = [r for r in compare([scenario, scenario], n, scenario.seed).scenario_rows() if r["scenario"] == runs.label]
-    answer = answer_of(runs, fan(runs.share()))
+    invoke("compare", str(path), str(path), *common, "--out", str(tmp_path / "compare"))
+    with (tmp_path / "compare" / "scenarios.csv").open() as fh:
+        compared = list(csv.DictReader(fh))
+    assert len(compared) == 2
 
     sweep = tmp_path / "sweep.yaml"
     sweep.write_text(
@@ -112,22 +140,31 @@ def test_every_command_reports_the_same_date_reached(tmp_path: Path) -> None:
         "outputs: [final_share, date_target_reached, target_reached]\n",
         encoding="utf-8",
     )
-    res = cli.invoke(app, ["sweep", str(sweep), "--workers", "1", "--out", str(tmp_path / "sweep")])
-    assert res.exit_code == 0, res.output
-    res = cli.invoke(app, ["sweep-summary", str(tmp_path / "sweep")])
-    assert res.exit_code == 0, res.output
-    from ikdsim.experiments.summary import SUMMARY_FILE
-
+    invoke("sweep", str(sweep), "--workers", "1", "--out", str(tmp_path / "sweep"))
+    invoke("sweep-summary", str(tmp_path / "sweep"))
     with (tmp_path / "sweep" / SUMMARY_FILE).open() as fh:
         (point,) = list(csv.DictReader(fh))
+
+    report = tmp_path / "report.html"
+    invoke("report", str(path), *common, "--no-attribution", "--out", str(report))
+    html = report.read_text(encoding="utf-8")
 
     def iso(d: Any) -> str | None:
         return None if d in (None, "") else str(d)
 
     for q, key in (("p05", "p05"), ("median", "p50"), ("p95", "p95")):
         expected = iso(run_dates[q])
-        assert iso(row[f"date_target_reached_{key}"]) == expected, q
+        for row in compared:
+            assert iso(row[f"date_target_reached_{key}"]) == expected, q
         assert iso(point[f"date_target_reached_{key}"]) == expected, q
-        assert iso(getattr(answer, {"p05": "date_p05", "p50": "median_date", "p95": "date_p95"}[key])) == expected, q
-    assert row["prob_target_reached"] == answer.probability == reached / n
+    for row in compared:
+        assert float(row["prob_target_reached"]) == reached / n
+        assert int(row["replicates_reaching"]) == reached
     assert float(point["target_reached_prob"]) == reached / n
+    assert int(point["date_target_reached_count"]) == reached
+
+    lang = Lang()
+    day = {q: lang.day(dt.date.fromisoformat(run_dates[q])) for q in ("p05", "median")}
+    cells = f"<td>{day['median']}</td><td>{day['p05']} – {lang.t('never')}</td>"
+    assert f"{reached} / {n}" in html and cells in html
+    assert lang.t("reached_on", date=day["median"], low=day["p05"], high=lang.t("never")) in html

@@ -83,10 +83,17 @@ def coverage(runs: Runs, fixed_inputs: bool, unc: Uncertainty | None, lang: Lang
     return sentence
 
 
+def _day_or_never(d: dt.date | None, lang: Lang) -> str:
+    """A date quantile; None means that share of the futures never reach the target."""
+    return lang.t("never") if d is None else lang.day(d)
+
+
 def _box(a: Answer, s: Scenario, lang: Lang) -> str:
     css = "good" if a.probability >= 0.8 else ("bad" if a.probability < 0.5 else "")
-    if a.median_date is not None and a.probability >= 0.5:
-        when = lang.t("reached_on", date=lang.day(a.median_date), low=lang.day(a.date_p05), high=lang.day(a.date_p95))
+    # The median date exists exactly when at least half the futures reach the target (ikdsim.stats).
+    if a.median_date is not None:
+        when = lang.t("reached_on", date=lang.day(a.median_date), low=_day_or_never(a.date_p05, lang),
+                      high=_day_or_never(a.date_p95, lang))
     else:
         when = lang.t("not_reached", reached=lang.num(a.reached), n=lang.num(a.n))
     return (
@@ -113,7 +120,7 @@ def answer_section(runs: Sequence[Runs], fixed_inputs: bool, source: str, lang: 
          f"{lang.pct(a.probability, 0)} ({lang.pct(a.prob_low, 0)}–{lang.pct(a.prob_high, 0)})",
          f"{lang.pct(a.share_at(50), 2)} ({lang.pct(a.share_at(5), 2)}–{lang.pct(a.share_at(95), 2)})",
          e(lang.day(a.median_date)) if a.median_date else e(lang.t("not_reached_median")),
-         e(f"{lang.day(a.date_p05)} – {lang.day(a.date_p95)}") if a.date_p05 and a.date_p95 else e(lang.t("n/a"))]
+         e(f"{lang.day(a.date_p05)} – {_day_or_never(a.date_p95, lang)}") if a.date_p05 else e(lang.t("never"))]
         for a in answers
     ]
     out.append(table([lang.t(k) for k in ("col_policy", "col_futures", "col_prob", "col_share", "col_date",

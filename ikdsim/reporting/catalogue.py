@@ -41,6 +41,7 @@ EN: dict[str, str] = {
     "reached_on": "The target is reached on {date} in the median future (5–95 %: {low} to {high}).",
     "not_reached": "In most futures the target is not reached within the horizon (reached in {reached} of {n}).",
     "not_reached_median": "not reached (median)",
+    "never": "not reached",
     "col_policy": "policy",
     "col_futures": "futures reaching",
     "col_prob": "probability (95 % interval)",
@@ -192,6 +193,7 @@ ID: dict[str, str] = {
     "not_reached": "Di sebagian besar masa depan target tidak tercapai dalam periode simulasi (tercapai di "
     "{reached} dari {n}).",
     "not_reached_median": "tidak tercapai (median)",
+    "never": "tidak tercapai",
     "col_policy": "kebijakan",
     "col_futures": "masa depan yang mencapai",
     "col_prob": "peluang (interval 95 %)",
