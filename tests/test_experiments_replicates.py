@@ -91,6 +91,31 @@ def test_replicates_equal_running_them_one_by_one() -> None:
     assert len({r.summary["final_activated"] for r in reps.records}) > 1
 
 
+def test_runs_keep_each_replicates_districts_with_the_inputs_it_drew() -> None:
+    """The report's district chart comes from the runs themselves (no second simulation), so
+    it covers the same futures as every other figure: the mean over replicates of each one's
+    last-day share, each replicate run with the inputs it drew."""
+    from conftest import build, small_data
+
+    from ikdsim.scenario.uncertain import for_replicate
+
+    data = small_data()
+    data["uncertain"] = {"base_rate": {"fields": ["adoption.base_rate"], "dist": "uniform", "low": 0.0, "high": 0.2}}
+    s = build(data)
+    (runs,) = run_replicates([s], 3, 7)
+    per_replicate = []
+    for r, record in enumerate(runs.records):
+        drawn, inputs = for_replicate(s, 7, r)
+        alone = simulate(drawn, seed=7, replicate=r)
+        assert record.inputs == inputs
+        last = alone.district_activated[-1] / alone.district_size
+        assert record.districts == dict(zip(alone.districts, last.tolist(), strict=True))
+        per_replicate.append(last)
+    assert len({tuple(x) for x in per_replicate}) == 3, "the replicates must differ for the mean to mean anything"
+    mean = np.mean(per_replicate, axis=0)
+    assert runs.district_shares() == pytest.approx(dict(zip(runs.records[0].districts, mean.tolist(), strict=True)))
+
+
 def test_sequential_stopping_stops_at_first_precise_n() -> None:
     s = textbook(20)
     precision = 0.00007  # per-replicate sd is ~0.0002: about 35 replicates are needed

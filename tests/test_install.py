@@ -29,7 +29,7 @@ SOURCE = ROOT / "ikdsim"
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 LAZY_IMPORTERS = {"require", "import_module"}
 # Packages that only the docs and tests use: the commands must run without them.
-DOCS_AND_TEST = ["pytest", "hypothesis", "sybil", "mkdocs", "mkdocstrings", "latex2mathml", "ziamath", "ruff", "mypy"]
+DOCS_AND_TEST = ["pytest", "hypothesis", "mkdocs", "mkdocstrings", "latex2mathml", "ziamath", "ruff", "mypy"]
 
 
 def _norm(name: str) -> str:

@@ -37,18 +37,13 @@ class Metric:
     binary: bool = False
 
 
-def _final_share(runs: Runs) -> np.ndarray:
-    final: np.ndarray = runs.share()[:, -1]
-    return final
-
-
 def _activations(runs: Runs) -> np.ndarray:
     total: np.ndarray = runs.column("activations").sum(axis=1).astype(float)
     return total
 
 
 METRICS: tuple[Metric, ...] = (
-    Metric("final_share", "final activated share", "share", _final_share),
+    Metric("final_share", "final activated share", "share", Runs.final_shares),
     Metric("activations", "activations in the horizon", "people", _activations),
     Metric("target_reached", "probability of reaching the target", "probability", Runs.reached, binary=True),
     Metric("days_to_target", "days from start to the target (replicates reaching it)", "days", Runs.days_to_target),
@@ -112,7 +107,7 @@ class Comparison:
     def replicate_rows(self) -> list[dict[str, Any]]:
         rows = []
         for runs in self.runs:
-            final = _final_share(runs)
+            final = runs.final_shares()
             acts = _activations(runs)
             for r, rec in enumerate(runs.records):
                 rows.append({
@@ -142,8 +137,7 @@ class Comparison:
         """Per scenario (not differences): the figures a reader looks for first."""
         rows = []
         for runs in self.runs:
-            final = mean_interval(_final_share(runs))
-            reached = runs.reached()
+            final = mean_interval(runs.final_shares())
             days = runs.days_to_target()
             p05, p50, p95 = (None if d is None else d.isoformat() for d in runs.date_quantiles([0.05, 0.5, 0.95]))
             rows.append({
@@ -151,7 +145,7 @@ class Comparison:
                 "final_share": final.estimate,
                 "final_share_low": final.low,
                 "final_share_high": final.high,
-                "prob_target_reached": float(reached.mean()),
+                "prob_target_reached": runs.target_probability().estimate,
                 "replicates_reaching": int(np.sum(~np.isnan(days))),
                 "date_target_reached_p50": p50,
                 "date_target_reached_p05": p05,
@@ -165,12 +159,11 @@ class Comparison:
         the target with an interval, its final share's spread, and against the baseline the
         chance that it does better (paired by replicate, so by input draw too) and the spread of
         the difference."""
-        base = _final_share(self.runs[0])
+        base = self.runs[0].final_shares()
         rows = []
         for runs in self.runs:
-            final = _final_share(runs)
-            hits = int(runs.reached().sum())
-            prob = wilson(hits, runs.replicates)
+            final = runs.final_shares()
+            prob = runs.target_probability()
             diff = final - base
             better = int(np.sum(diff > 0))
             identical = bool(np.all(diff == 0))
@@ -179,7 +172,7 @@ class Comparison:
             s05, s50, s95 = np.percentile(final, [5, 50, 95])
             rows.append({
                 "scenario": runs.label,
-                "prob_target_reached": hits / runs.replicates,
+                "prob_target_reached": prob.estimate,
                 "prob_target_low": prob.low,
                 "prob_target_high": prob.high,
                 "final_share_p05": float(s05),

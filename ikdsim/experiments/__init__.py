@@ -4,8 +4,8 @@ Modules, each with one job:
 
 - `runner`: run tasks on any `concurrent.futures.Executor`, in batches, keyed by task.
 - `executors`: open an engine (this process, a process pool, a Dask LocalCluster or scheduler).
-- `replicates`, `replicate_outputs`: N replicates or sequential stopping; their output folder.
-- `stats`: t and Wilson intervals, quantiles of dates that may never come.
+- `replicates`: `Runs`, the one container of many runs (every multi-run answer), and its runner
+  (N replicates of several scenarios, or sequential stopping); `replicate_outputs`: its folder.
 - `sweep`, `samplers`, `design`: sweep files, unit-cube samplers, expansion into checked points.
 - `storage`, `driver`, `consolidate`: Parquet chunks, resume, the final sorted table.
 - `summary`: per-point statistics of a finished sweep.

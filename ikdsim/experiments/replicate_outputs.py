@@ -27,14 +27,13 @@ from typing import Any
 
 import numpy as np
 
-from ikdsim.analysis.uncertainty import FAN, Uncertainty, analyse, fan
+from ikdsim.analysis.uncertainty import FAN, fan
 from ikdsim.experiments.replicates import BANDS, Runs
 from ikdsim.io.folders import atomic_folder
 from ikdsim.io.tables import write_csv, write_json
 from ikdsim.model import columns
 from ikdsim.scenario.loader import dump_yaml, scenario_sha256, scenario_to_data
-from ikdsim.scenario.uncertain import draws_matrix
-from ikdsim.stats import Interval, day_quantiles, json_number, mean_interval, wilson
+from ikdsim.stats import Interval, json_number, mean_interval
 
 QUANTILES = (5, 50, 95)
 REPLICATE_FIELDS = (
@@ -86,16 +85,9 @@ def _interval(est: Interval, digits: int) -> dict[str, float | None]:
 def summary(reps: Runs) -> dict[str, Any]:
     scenario = reps.scenario
     n = reps.replicates
-    reached = sum(1 for v in reps.summary("target_reached") if v)
-    prob = wilson(reached, n)
-    start = scenario.horizon.start
-    days = [
-        None if d is None else (dt.date.fromisoformat(d) - start).days for d in reps.summary("date_target_reached")
-    ]
-    p05, p50, p95 = (
-        None if d is None else (start + dt.timedelta(days=d)).isoformat()
-        for d in day_quantiles(days, (0.05, 0.5, 0.95))
-    )
+    prob = reps.target_probability()
+    reached = int(reps.reached().sum())
+    p05, p50, p95 = (None if d is None else d.isoformat() for d in reps.date_quantiles((0.05, 0.5, 0.95)))
     # Unrounded, as the sequential stopping rule sees them.
     shares = reps.final_shares()
     waits = [np.nan if w is None else w for w in reps.summary("mean_wait_days")]
@@ -107,9 +99,9 @@ def summary(reps: Runs) -> dict[str, Any]:
         "target_share": scenario.target.share,
         "target_by": scenario.target.by.isoformat(),
         "prob_target_reached": {
-            "estimate": round(reached / n, 6),
-            "ci95_low": round(prob.low or 0.0, 6),
-            "ci95_high": round(prob.high or 0.0, 6),
+            "estimate": round(prob.estimate, 6),
+            "ci95_low": round(prob.low, 6),
+            "ci95_high": round(prob.high, 6),
             "replicates_reaching": reached,
             "interval": "Wilson score, 95 %",
         },
@@ -117,7 +109,7 @@ def summary(reps: Runs) -> dict[str, Any]:
             "median": p50,
             "p05": p05,
             "p95": p95,
-            "replicates_reaching": sum(1 for d in days if d is not None),
+            "replicates_reaching": int(np.sum(~np.isnan(reps.days_to_target()))),
             "note": "quantiles over all replicates, 'never' counted as later than any date; null: not reached",
         },
         "final_share": {
@@ -132,18 +124,11 @@ def summary(reps: Runs) -> dict[str, Any]:
         "final_activated": _interval(mean_interval(reps.summary("final_activated")), 2),
         "gave_up": _interval(mean_interval(reps.summary("gave_up")), 2),
         "mean_wait_days": _interval(mean_interval(waits), 4),
-        **({"uncertainty": uncertainty(reps).to_json()} if reps.records[0].inputs else {}),
+        **({"uncertainty": unc.to_json()} if (unc := reps.uncertainty()) is not None else {}),
         "stopping": reps.stopping.to_json(),
         "scenario_sha256": scenario_sha256(scenario),
         "ikdsim_version": reps.records[0].summary["ikdsim_version"],
     }
-
-
-def uncertainty(reps: Runs) -> Uncertainty:
-    names = list(reps.records[0].inputs)
-    x = draws_matrix([r.inputs for r in reps.records], names)
-    reached = np.array([bool(v) for v in reps.summary("target_reached")], dtype=float)
-    return analyse(names, x, reps.final_shares(), reached)
 
 
 def inputs_rows(reps: Runs) -> tuple[list[str], list[list[Any]]]:

@@ -26,15 +26,17 @@ import math
 from collections.abc import Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
+from ikdsim.analysis.uncertainty import Uncertainty, analyse
 from ikdsim.experiments.executors import Engine
 from ikdsim.experiments.progress import NoProgress, Progress, tracked
 from ikdsim.experiments.runner import RunRecord, RunTask, batch_size_for, default_workers, stream_batches
 from ikdsim.scenario.schema import Scenario
-from ikdsim.stats import day_quantiles, half_widths, t_quantile
+from ikdsim.scenario.uncertain import draws_matrix
+from ikdsim.stats import Interval, day_quantiles, half_widths, t_quantile, wilson
 
 # Daily columns `run --replicates` keeps (its daily.csv bands); analyses keep `all_columns`.
 BANDS = ("activated_share", "activations", "waiting")
@@ -122,7 +124,21 @@ class Runs:
         return [r.summary[key] for r in self.records]
 
     def reached(self) -> np.ndarray:
+        """1 for each replicate at the target share by the target date, else 0."""
         return np.array([bool(r.summary["target_reached"]) for r in self.records], dtype=float)
+
+    def uncertainty(self) -> Uncertainty | None:
+        """The spread's split into inputs and chance and the ranking of the unknowns (None when
+        the scenario states no uncertain inputs): what run --replicates and the report print."""
+        names = list(self.records[0].inputs)
+        if not names:
+            return None
+        x = draws_matrix([r.inputs for r in self.records], names)
+        return analyse(names, x, self.final_shares(), self.reached())
+
+    def target_probability(self) -> Interval:
+        """P(target reached by the target date) over the replicates, with its Wilson interval."""
+        return wilson(int(self.reached().sum()), self.replicates)
 
     def days_to_target(self) -> np.ndarray:
         """Days from the horizon start to the first day at target; NaN where never reached."""
@@ -167,10 +183,10 @@ def _run(
     size = batch_size_for((last - first) * len(scenarios), workers)
     for records in stream_batches(tasks, executor, size, max_pending=2 * workers + 2):
         for record in records:
+            key = cast(tuple[int, int], record.key)
             if record.error:
-                i = record.key[0]  # type: ignore[index]
-                raise RuntimeError(f"replicate {record.replicate} of {scenarios[i].name} failed: {record.error}")
-            out[record.key] = record  # type: ignore[index]
+                raise RuntimeError(f"replicate {record.replicate} of {scenarios[key[0]].name} failed: {record.error}")
+            out[key] = record
         progress.advance(len(records))
     return [[out[(i, r)] for r in range(first, last)] for i in range(len(scenarios))]
 

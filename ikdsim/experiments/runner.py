@@ -53,8 +53,7 @@ def execute(task: RunTask) -> RunRecord:
         scenario, inputs = for_replicate(task.scenario, task.seed, task.replicate)
         result = simulate(scenario, seed=task.seed, replicate=task.replicate)
         daily = {c: result.daily[c] for c in task.keep_daily}
-        last = result.district_activated[-1] / np.maximum(result.district_size, 1)
-        districts = {name: float(v) for name, v in zip(result.districts, last, strict=True)}
+        districts = {name: float(v) for name, v in zip(result.districts, result.district_shares()[-1], strict=True)}
     except Exception as exc:  # a sweep records failures and goes on
         detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
         return RunRecord(task.key, task.seed, task.replicate, error=detail)

@@ -29,12 +29,12 @@ def write_run(result: Result, out: Path, force: bool = False) -> Path:
                 for day, date in enumerate(result.dates)
             ),
         )
+        shares = result.district_shares()
         write_csv(
             tmp / "districts.csv",
             ["date", "district", "activated", "activated_share"],
             (
-                [date.isoformat(), name, result.district_activated[day, d],
-                 result.district_activated[day, d] / max(int(result.district_size[d]), 1)]
+                [date.isoformat(), name, result.district_activated[day, d], shares[day, d]]
                 for day, date in enumerate(result.dates)
                 for d, name in enumerate(result.districts)
             ),

@@ -54,5 +54,7 @@ class Result:
         frame = pd.DataFrame({"date": self.dates, **self.daily})
         return frame
 
-    def share_on(self, date: dt.date) -> float:
-        return float(self.daily["activated_share"][(date - self.dates[0]).days])
+    def district_shares(self) -> np.ndarray:
+        """Activated share by district, days × districts."""
+        shares: np.ndarray = self.district_activated / np.maximum(self.district_size, 1)
+        return shares

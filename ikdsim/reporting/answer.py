@@ -16,15 +16,13 @@ from typing import Any
 
 import numpy as np
 
-from ikdsim.analysis.uncertainty import FAN, Uncertainty, analyse, fan
+from ikdsim.analysis.uncertainty import FAN, Uncertainty, fan
 from ikdsim.experiments.replicates import Runs
 from ikdsim.reporting import plots
 from ikdsim.reporting.figures import observation_points
 from ikdsim.reporting.html import e, figure, table
 from ikdsim.reporting.i18n import Lang
-from ikdsim.scenario import uncertain
 from ikdsim.scenario.schema import Scenario
-from ikdsim.stats import wilson
 
 TOP_UNKNOWNS = 5
 
@@ -52,21 +50,11 @@ class Answer:
 def answer_of(runs: Runs, fan_quantiles: np.ndarray) -> Answer:
     s = runs.scenario
     reached = int(runs.reached().sum())
-    ci = wilson(reached, runs.replicates)
+    ci = runs.target_probability()
     p05, p50, p95 = runs.date_quantiles([0.05, 0.5, 0.95])
     by = fan_quantiles[:, runs.day_of(s.target.by)]
     return Answer(runs.label, reached, runs.replicates, ci.low, ci.high, p50, p05, p95,
                   tuple(float(v) for v in by))
-
-
-def unknowns_of(runs: Runs) -> Uncertainty | None:
-    """The spread's split and the ranking of the unknowns, as `run --replicates` computes them."""
-    names = list(runs.records[0].inputs)
-    if not names:
-        return None
-    x = uncertain.draws_matrix([r.inputs for r in runs.records], names)
-    final = np.array(runs.summary("final_share"), dtype=float)
-    return analyse(names, x, final, runs.reached())
 
 
 def coverage(runs: Runs, fixed_inputs: bool, unc: Uncertainty | None, lang: Lang) -> str:
@@ -111,7 +99,7 @@ def answer_section(runs: Sequence[Runs], fixed_inputs: bool, source: str, lang: 
     fans = [fan(r.share()) for r in runs]
     answers = [answer_of(r, q) for r, q in zip(runs, fans, strict=True)]
     first = runs[0].scenario
-    unc = unknowns_of(runs[0])
+    unc = runs[0].uncertainty()
     covers = coverage(runs[0], fixed_inputs, unc, lang)
     out = [f"<h2>{e(lang.t('h_answer'))}</h2>", f'<p class="covers">{e(covers)}</p>']
     out += [_box(a, r.scenario, lang) for a, r in zip(answers, runs, strict=True)]

@@ -97,7 +97,7 @@ EN: dict[str, str] = {
     "alt_queue": "queues and waiting",
     "cap_queue": "People waiting for a counter, and the wait a newcomer faces (Little's law).",
     "alt_districts": "share by district",
-    "cap_districts": "Share activated by district on the last day (one simulated future).",
+    "cap_districts": "Share activated by district on the last day (mean of simulated futures).",
     # What each lever is worth
     "h_levers": "What each lever is worth",
     "levers_intro": "Each lever was switched off (or, for candidates, switched on) and the scenario run again with "
@@ -258,7 +258,7 @@ ID: dict[str, str] = {
     "alt_queue": "antrean dan waktu tunggu",
     "cap_queue": "Orang yang menunggu di loket, dan waktu tunggu yang dihadapi pendatang baru (hukum Little).",
     "alt_districts": "capaian per kecamatan",
-    "cap_districts": "Capaian aktivasi per kecamatan pada hari terakhir (satu simulasi masa depan).",
+    "cap_districts": "Capaian aktivasi per kecamatan pada hari terakhir (rata-rata simulasi masa depan).",
     "h_levers": "Nilai setiap pengungkit kebijakan",
     "levers_intro": "Setiap pengungkit dimatikan (atau, untuk kandidat, dinyalakan) dan skenario dijalankan lagi "
     "dengan bilangan acak yang sama. Kontribusinya adalah selisih jumlah orang teraktivasi pada tenggat, dengan "
