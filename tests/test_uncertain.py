@@ -76,7 +76,7 @@ def test_integers_are_uniform_over_their_range() -> None:
 @pytest.mark.parametrize(
     ("entry", "message"),
     [
-        ({"fields": ["adoption.nope"], "dist": "uniform", "low": 0, "high": 1}, "does not exist"),
+        ({"fields": ["adoption.nope"], "dist": "uniform", "low": 0, "high": 1}, "unknown field 'adoption.nope'"),
         ({"fields": ["services.health.conversion"], "dist": "uniform", "low": 0, "high": 2}, "does not allow"),
         ({"fields": ["adoption.base_rate"], "dist": "beta", "mean": 0.5, "sd": 0.6}, "impossible for a beta"),
         ({"fields": ["adoption.base_rate"], "dist": "gamma", "mean": 1}, "dist"),

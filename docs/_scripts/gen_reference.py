@@ -25,6 +25,8 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
+from ikdsim.scenario.paths import constraints, nested_models
+
 
 def cell(text: object) -> str:
     """Text safe inside a Markdown table cell."""
@@ -138,8 +140,8 @@ def schema_markdown() -> str:
         "district or group selection means every district or group of the population.",
         "",
     ]
-    for path, model in _models(Scenario, "(top level)"):
-        out += _model_section(path, model, "Scenario")
+    for path, model in nested_models(Scenario):
+        out += _model_section(path or "(top level)", model, "Scenario")
     schema = json.dumps(Scenario.model_json_schema(), indent=2)
     out += [
         "## JSON Schema",
@@ -178,35 +180,9 @@ def sweep_markdown() -> str:
         + ".",
         "",
     ]
-    for path, model in _models(SweepSpec, "(top level)"):
-        out += _model_section(path, model, "Sweep file")
+    for path, model in nested_models(SweepSpec):
+        out += _model_section(path or "(top level)", model, "Sweep file")
     return "\n".join(out) + "\n"
-
-
-def _models(model: type[BaseModel], path: str) -> list[tuple[str, type[BaseModel]]]:
-    """The model and every model nested in it, depth first, with the path that reaches it."""
-    found = [(path, model)]
-    for name, info in model.model_fields.items():
-        nested = _nested(info.annotation, name if path == "(top level)" else f"{path}.{name}")
-        for sub_path, sub in nested:
-            found += _models(sub, sub_path)
-    return found
-
-
-def _nested(annotation: Any, path: str) -> list[tuple[str, type[BaseModel]]]:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return [(path, annotation)]
-    origin = typing.get_origin(annotation)
-    args = typing.get_args(annotation)
-    if origin is list:
-        return _nested(args[0], f"{path}[]")
-    if origin is dict:
-        return _nested(args[1], f"{path}.<name>")
-    if origin in (typing.Union, types.UnionType):
-        return [found for a in args for found in _nested(a, path)]
-    if origin is typing.Annotated:
-        return _nested(args[0], path)
-    return []
 
 
 def _model_section(path: str, model: type[BaseModel], top: str) -> list[str]:
@@ -226,10 +202,7 @@ def _model_section(path: str, model: type[BaseModel], top: str) -> list[str]:
 
 def _constraints(metadata: list[Any]) -> str:
     parts = []
-    flat: list[Any] = []
-    for m in metadata:
-        flat += m.metadata if isinstance(m, FieldInfo) else [m]
-    for m in flat:
+    for m in constraints(metadata):
         for attr, sym in (("ge", "≥"), ("gt", ">"), ("le", "≤"), ("lt", "<")):
             value = getattr(m, attr, None)
             if value is not None:

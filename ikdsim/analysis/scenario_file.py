@@ -34,7 +34,7 @@ def edited_text(source: Path | None, scenario: Scenario, changes: Mapping[str, t
         return fallback
     lines = text.splitlines(keepends=True)
     for path, (value, note) in changes.items():
-        loc = locate(doc.data, path.split("."))
+        loc = locate(doc.data, path)
         line = doc.lines.get(loc) if loc is not None else None
         if loc is None or line is None or not _replace(lines, line - 1, str(loc[-1]), value, note):
             return fallback

@@ -56,7 +56,7 @@ class Design:
     def point_data(self, i: int) -> dict[str, Any]:
         data: dict[str, Any] = json.loads(json.dumps(self.base_data))
         for axis, value in zip(self.axes, self.points[i], strict=True):
-            paths.set_value(data, axis.parts, to_plain(value), Scenario, origin=f"point {i}: {axis.path}")
+            paths.set_value(data, axis.path, to_plain(value), Scenario, origin=f"point {i}: {axis.path}")
         return data
 
     def scenario(self, i: int) -> Scenario:
@@ -96,7 +96,7 @@ def base_scenario(spec: SweepSpec, doc: Document, source: Path) -> tuple[Scenari
     data: dict[str, Any] = to_plain(scenario_doc.data)
     for field, value in spec.set.items():
         line = doc.line_of(("set", field))
-        paths.set_value(data, field.split("."), to_plain(value), Scenario, origin=f"{source}:{line}: set.{field}")
+        paths.set_value(data, field, to_plain(value), Scenario, origin=f"{source}:{line}: set.{field}")
     if spec.seed is not None:
         data["seed"] = spec.seed
     scenario: Scenario = validate(Document(data, scenario_doc.lines, str(path)))
@@ -159,15 +159,14 @@ def _axis(path: str, param: Any, spec: SweepSpec, doc: Document, source: Path, b
     loc = ("parameters", path)
     line = doc.line_of(loc)
     origin = f"{source}:{line}: parameters: {path}"
-    parts = path.split(".")
-    if parts[0] == "seed":
+    if path.partition(".")[0].strip() == "seed":
         raise located(doc, loc, "the seed is not a parameter; replicates vary the random numbers")
-    # set_path raises InputError (with a 'did you mean') for a field or item that does not exist.
+    # set_value raises InputError (with a 'did you mean') for a field or item that does not exist.
     probe = param.values[0] if param.values is not None else param.low
-    paths.set_value(json.loads(json.dumps(base_data)), parts, to_plain(probe), Scenario, origin=origin)
+    paths.set_value(json.loads(json.dumps(base_data)), path, to_plain(probe), Scenario, origin=origin)
     if param.values is not None:
         return Axis(path, "choice", values=tuple(param.values))
-    field = paths.resolve(base_data, parts, Scenario).kind
+    field = paths.resolve(base_data, path, Scenario).kind
     is_date = isinstance(param.low, dt.date)
     if field == "date" and not is_date:
         raise located(doc, loc, "this field is a date: give low and high as dates (YYYY-MM-DD)")
@@ -185,7 +184,7 @@ def _axis(path: str, param: Any, spec: SweepSpec, doc: Document, source: Path, b
             if float(bound) != int(bound):
                 raise located(doc, (*loc, name), f"{bound} is not a whole number, but the parameter is an integer")
         return Axis(path, "integer", low=int(param.low), high=int(param.high), levels=param.levels)
-    return Axis(path, "float", low=float(param.low), high=float(param.high), levels=param.levels)
+    return Axis(path, "number", low=float(param.low), high=float(param.high), levels=param.levels)
 
 
 def _check_values(axis: Axis, doc: Document, source: Path, base_data: dict[str, Any]) -> None:
@@ -194,7 +193,7 @@ def _check_values(axis: Axis, doc: Document, source: Path, base_data: dict[str, 
     candidates = list(axis.values) if axis.kind == "choice" else [axis.low, axis.high]
     for value in candidates:
         data = json.loads(json.dumps(base_data))
-        paths.set_value(data, axis.parts, to_plain(value), Scenario, origin=str(source))
+        paths.set_value(data, axis.path, to_plain(value), Scenario, origin=str(source))
         try:
             Scenario.model_validate(data)
         except ValidationError:

@@ -19,14 +19,17 @@ import numpy as np
 from ikdsim._optional import require
 from ikdsim.experiments.sweep import Method
 from ikdsim.model.rng import stable_key
+from ikdsim.scenario.paths import Kind
 
-Kind = Literal["float", "integer", "date", "choice"]
 Column = Literal["float", "int", "bool", "date", "string"]
 
 
 @dataclass(frozen=True)
 class Axis:
-    """A swept scenario field and the values it can take."""
+    """A swept scenario field and the values it can take.
+
+    `kind` is the field's own (number, integer, date), or choice when the sweep lists the values.
+    """
 
     path: str
     kind: Kind
@@ -34,10 +37,6 @@ class Axis:
     high: Any = None
     values: tuple[Any, ...] = ()
     levels: int | None = None
-
-    @property
-    def parts(self) -> list[str]:
-        return self.path.split(".")
 
     @property
     def span(self) -> int:
@@ -51,7 +50,7 @@ class Axis:
         u = min(max(float(u), 0.0), 1.0)
         if self.kind == "choice":
             return self.values[min(int(u * len(self.values)), len(self.values) - 1)]
-        if self.kind == "float":
+        if self.kind == "number":
             return float(self.low + u * (self.high - self.low))
         step = min(math.floor(u * (self.span + 1)), self.span)
         if self.kind == "date":
@@ -63,7 +62,7 @@ class Axis:
         if self.kind == "choice":
             return list(self.values)
         assert self.levels is not None
-        if self.kind == "float":
+        if self.kind == "number":
             return [float(v) for v in np.linspace(float(self.low), float(self.high), self.levels)]
         steps = sorted({round(v) for v in np.linspace(0, self.span, self.levels)})
         if len(steps) < self.levels:
@@ -78,7 +77,7 @@ class Axis:
     @property
     def column(self) -> Column:
         """Storage type of this axis's values."""
-        if self.kind == "float":
+        if self.kind == "number":
             return "float"
         if self.kind == "integer":
             return "int"

@@ -8,7 +8,6 @@ thousand, written the Indonesian way) read as 600.0 and then as 600, `30` given 
 from __future__ import annotations
 
 import math
-import types
 import typing
 from typing import Annotated, Any, Literal
 
@@ -16,6 +15,7 @@ import annotated_types
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from ikdsim.scenario.limits import MAX_DESCRIPTION
+from ikdsim.scenario.paths import unwrap
 
 # Indonesian names are accepted wherever weekdays are (analysts write their office hours so).
 _INDONESIAN_WEEKDAYS = {
@@ -67,31 +67,13 @@ class _Model(BaseModel):
         return data
 
 
-def _unwrap(annotation: Any, metadata: list[Any]) -> tuple[Any, list[Any]]:
-    """Strip Annotated and Optional, keeping the constraints."""
-    while True:
-        origin = typing.get_origin(annotation)
-        if origin is Annotated:
-            args = typing.get_args(annotation)
-            annotation, metadata = args[0], [*metadata, *args[1:]]
-            for item in args[1:]:
-                metadata.extend(getattr(item, "metadata", []))
-            continue
-        if origin in (typing.Union, types.UnionType):
-            members = [a for a in typing.get_args(annotation) if a is not type(None)]
-            if len(members) == 1:
-                annotation = members[0]
-                continue
-        return annotation, metadata
-
-
 def _is_fraction(metadata: list[Any]) -> bool:
     return any(isinstance(m, annotated_types.Le) and m.le == 1.0 for m in metadata)
 
 
 def check_number(path: str, value: Any, annotation: Any, metadata: list[Any]) -> None:
     """Refuse what pydantic would coerce silently; the message names `path` and the remedy."""
-    kind, metadata = _unwrap(annotation, metadata)
+    kind, metadata = unwrap(annotation, metadata)
     if typing.get_origin(kind) is dict and isinstance(value, dict):
         value_type = typing.get_args(kind)[1]
         for key, item in value.items():

@@ -267,9 +267,10 @@ def parse_assignment(raw: str) -> tuple[list[str], Any]:
     if "=" not in raw:
         raise InputError(f"--set {raw!r}: expected PATH=VALUE, e.g. --set adoption.base_rate=0.05")
     path_text, value_text = raw.split("=", 1)
-    path = [p.strip() for p in path_text.strip().split(".")]
-    if not path_text.strip() or any(not p for p in path):
-        raise InputError(f"--set {raw!r}: the path {path_text!r} is empty or has an empty part")
+    try:
+        path = paths.split(path_text)
+    except InputError:
+        raise InputError(f"--set {raw!r}: the path {path_text!r} is empty or has an empty part") from None
     try:
         value = parse_yaml(f"v: {value_text}" if value_text.strip() else "v: null", "--set").data["v"]
     except InputError as exc:

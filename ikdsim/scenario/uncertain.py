@@ -315,16 +315,17 @@ def draw(scenario: Scenario, seed: int, replicate: int) -> dict[str, float]:
 def assignments(scenario: Scenario, values: Mapping[str, float]) -> list[tuple[str, Any]]:
     """(field path, value) for every field the unknowns drive."""
     from ikdsim.scenario.loader import scenario_to_data
-    from ikdsim.scenario.paths import get_value
+    from ikdsim.scenario.paths import resolve
+    from ikdsim.scenario.schema import Scenario
 
     data = scenario_to_data(scenario)
     out: list[tuple[str, Any]] = []
     for name, value in values.items():
         unk = scenario.uncertain[name]
         for path in unk.fields:
-            current = get_value(data, path.split("."))
-            new: Any = value * current if unk.how == "multiply" else value
-            if isinstance(current, int) and not isinstance(current, bool):
+            field = resolve(data, path, Scenario)
+            new: Any = value * field.current if unk.how == "multiply" else value
+            if field.kind == "integer":
                 new = round(new)
             out.append((path, new))
     return out
@@ -338,7 +339,7 @@ def apply(scenario: Scenario, values: Mapping[str, float], origin: str = "uncert
 
     data = scenario_to_data(scenario)
     for path, value in assignments(scenario, values):
-        set_value(data, path.split("."), value, Scenario, origin=f"{origin}: {path}")
+        set_value(data, path, value, Scenario, origin=f"{origin}: {path}")
     data["uncertain"] = {}
     data["posterior"] = None
     fixed: Scenario = validate(Document(data, {(): 1}, f"{scenario.name} ({origin})"))
@@ -365,13 +366,14 @@ def check_block(scenario: Scenario) -> None:
     naming `uncertain.<name>.<field>`)."""
     from ikdsim.errors import InputError
     from ikdsim.scenario.loader import scenario_to_data
-    from ikdsim.scenario.paths import get_value
+    from ikdsim.scenario.paths import resolve
+    from ikdsim.scenario.schema import Scenario
 
     data = scenario_to_data(scenario)
     for name, unk in scenario.uncertain.items():
         for i, path in enumerate(unk.fields):
             try:
-                get_value(data, path.split("."))
+                resolve(data, path, Scenario, origin=repr(path))
             except InputError as exc:
                 raise ValueError(f"uncertain.{name}.fields[{i}]: {exc}") from None
         low, high = unk.support()
