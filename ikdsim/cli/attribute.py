@@ -15,6 +15,8 @@ from ikdsim.cli.common import (
     load,
     num,
     out_folder,
+    print_json,
+    say,
     started_engine,
     user_errors,
     with_fixed_inputs,
@@ -24,6 +26,7 @@ from ikdsim.cli.options import (
     CandidateOpt,
     DaskOpt,
     ForceOpt,
+    JsonOpt,
     OutOpt,
     PlotOpt,
     ScenarioArg,
@@ -53,6 +56,7 @@ def attribute(
     dask: DaskOpt = False,
     scheduler: SchedulerOpt = None,
     plot: PlotOpt = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """What each lever is worth, ranked, and whether demand or capacity limited each month.
 
@@ -81,8 +85,11 @@ def attribute(
             write_rows(tmp / "months.csv", [m.row() for m in result.months])
             if plot:
                 _attribution_plot(result, tmp / "attribution.png")
-        _print_attribution(result)
-        console.print(f"Results written to [bold]{folder}[/bold]")
+        if as_json:  # attribution.csv and months.csv in one document
+            print_json({"levers": result.table(), "months": [m.row() for m in result.months]})
+        else:
+            _print_attribution(result)
+        say(f"Results written to [bold]{folder}[/bold]", as_json)
 
 
 def _attribution_plot(result: Any, path: Path) -> None:
@@ -107,7 +114,9 @@ def _print_attribution(result: Any) -> None:
         title_justify="left",
     )
     for col in ("rank", "lever", "activations", "95 % interval", "P(target) change"):
-        table.add_column(col, justify="left" if col == "lever" else "right")
+        # Lever names fold, never cut: candidates must be told apart at 80 columns.
+        table.add_column(col, justify="left" if col == "lever" else "right",
+                         overflow="fold" if col == "lever" else "ellipsis")
     for row in result.table():
         if row["rank"] == 1 and not row["in_scenario"]:
             table.add_section()

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
+from rich.table import Column, Table
 
 from ikdsim.cli.common import (
     FixedInputsOpt,
@@ -25,6 +25,8 @@ from ikdsim.cli.common import (
     load,
     num,
     out_folder,
+    print_json,
+    say,
     source_path,
     started_engine,
     user_errors,
@@ -34,6 +36,7 @@ from ikdsim.cli.common import (
 from ikdsim.cli.options import (
     DaskOpt,
     ForceOpt,
+    JsonOpt,
     OutOpt,
     PlotOpt,
     ScenarioArg,
@@ -101,6 +104,7 @@ def calibrate(
     dask: DaskOpt = False,
     scheduler: SchedulerOpt = None,
     plot: PlotOpt = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Calibrate a scenario to observed counts; writes a calibrated scenario.
 
@@ -122,7 +126,8 @@ def calibrate(
             cut = _parse_date(holdout, "--holdout") if holdout else None
             target = _target(spec, for_) if for_ else None
             folder = out_folder(out, spec.name, "calibration", force)
-            _bayes(spec, observed, particles, c, cut, seed, folder, force, workers, dask, scheduler, plot, target)
+            _bayes(spec, observed, particles, c, cut, seed, folder, force, workers, dask, scheduler, plot, target,
+                   as_json)
         else:
             if not fit:
                 raise InputError(
@@ -132,7 +137,7 @@ def calibrate(
                 )
             folder = out_folder(out, spec.name, "calibration", force)
             _point(spec, scenario, fit, observed, replicates, max_evals, xtol, profile, seed, set_, folder, force,
-                   workers, dask, scheduler, plot)
+                   workers, dask, scheduler, plot, as_json)
 
 
 def _parse_dispersion(text: str) -> float | None:
@@ -190,7 +195,7 @@ def _calibrated_text(spec: Any, target: tuple[str, Any] | None, folder: Path, ca
 
 def _bayes(spec: Any, observed: Any, particles: int, dispersion: float | None, holdout: dt.date | None,
            seed: int | None, folder: Path, force: bool, workers: int | None, dask: bool, scheduler: str | None,
-           plot: bool, target: tuple[str, Any] | None = None) -> None:
+           plot: bool, target: tuple[str, Any] | None = None, as_json: bool = False) -> None:
     from ikdsim.analysis.bayes import calibrate_bayes
     from ikdsim.analysis.observations import from_scenario
     from ikdsim.io.folders import atomic_folder
@@ -219,10 +224,14 @@ def _bayes(spec: Any, observed: Any, particles: int, dispersion: float | None, h
         write_rows(tmp / "predictive.csv", result.predictive_rows())
         if fit_runs is not None:
             _fit_plot(fit_runs, result, tmp / "fit.png")
-    _print_bayes(result)
-    console.print(
+    if as_json:  # calibration.json
+        print_json(result.summary())
+    else:
+        _print_bayes(result)
+    say(
         f"Results written to [bold]{folder}[/bold] (calibrated scenario: scenario.calibrated.yaml, "
-        "which draws its inputs from posterior.csv)"
+        "which draws its inputs from posterior.csv)",
+        as_json,
     )
 
 
@@ -239,7 +248,7 @@ def _calibrated(spec: Any, result: Any) -> Any:
 def _print_bayes(result: Any) -> None:
     r = result.result
     table = Table(
-        "unknown", "prior 5–95 %", "posterior 5–95 %", "median", "sd",
+        Column("unknown", overflow="fold"), "prior 5–95 %", "posterior 5–95 %", "median", "sd",
         title=(f"Posterior ({len(r.stages)} tempering stages, {r.evaluations:,} simulations, "
                f"{result.particles} particles; sd as a share of the prior's)"),
         title_justify="left",
@@ -279,7 +288,7 @@ def _print_bayes(result: Any) -> None:
 
 def _point(spec: Any, scenario: str, fit: list[str], observed: Any, replicates: int, max_evals: int | None,
            xtol: float, profile: bool, seed: int | None, set_: list[str] | None, folder: Path, force: bool,
-           workers: int | None, dask: bool, scheduler: str | None, plot: bool) -> None:
+           workers: int | None, dask: bool, scheduler: str | None, plot: bool, as_json: bool = False) -> None:
     from ikdsim.analysis.calibrate import calibrate as run_calibrate
     from ikdsim.analysis.scenario_file import edited_text
     from ikdsim.io.folders import atomic_folder
@@ -311,8 +320,11 @@ def _point(spec: Any, scenario: str, fit: list[str], observed: Any, replicates: 
         (tmp / "scenario.calibrated.yaml").write_text(text, encoding="utf-8")
         if fit_runs is not None:
             _fit_plot(fit_runs, result, tmp / "fit.png")
-    _print_calibration(result)
-    console.print(f"Results written to [bold]{folder}[/bold] (calibrated scenario: scenario.calibrated.yaml)")
+    if as_json:  # calibration.json
+        print_json(result.summary())
+    else:
+        _print_calibration(result)
+    say(f"Results written to [bold]{folder}[/bold] (calibrated scenario: scenario.calibrated.yaml)", as_json)
 
 
 def _fit_plot(runs: Any, result: Any, path: Path) -> None:
@@ -335,7 +347,7 @@ def _fit_plot(runs: Any, result: Any, path: Path) -> None:
 
 def _print_calibration(result: Any) -> None:
     table = Table(
-        "parameter",
+        Column("parameter", overflow="fold"),  # names fold, never cut: candidates must be told apart at 80 columns
         "estimate",
         "95 % interval",
         "search range",

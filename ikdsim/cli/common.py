@@ -128,3 +128,15 @@ def write_rows(path: Path, rows: Sequence[dict[str, Any]]) -> None:
 
 def num(x: float | None, fmt: str) -> str:
     return "n/a" if x is None or (isinstance(x, float) and math.isnan(x)) else format(x, fmt)
+
+
+def print_json(data: Any) -> None:
+    """`--json`: the summary alone on stdout, so that a script can read it whole."""
+    from ikdsim.io.tables import json_text
+
+    typer.echo(json_text(data), nl=False)
+
+
+def say(text: str, as_json: bool = False) -> None:
+    """A closing line (where the results went): on stderr under `--json`, to keep stdout parseable."""
+    (err_console if as_json else console).print(text)

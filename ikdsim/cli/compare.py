@@ -6,7 +6,7 @@ import math
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
+from rich.table import Column, Table
 
 from ikdsim.cli.common import (
     FixedInputsOpt,
@@ -15,6 +15,8 @@ from ikdsim.cli.common import (
     load,
     num,
     out_folder,
+    print_json,
+    say,
     started_engine,
     user_errors,
     with_fixed_inputs,
@@ -23,6 +25,7 @@ from ikdsim.cli.common import (
 from ikdsim.cli.options import (
     DaskOpt,
     ForceOpt,
+    JsonOpt,
     OutOpt,
     PlotOpt,
     ScenariosArg,
@@ -49,6 +52,7 @@ def compare(
     dask: DaskOpt = False,
     scheduler: SchedulerOpt = None,
     plot: PlotOpt = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Compare scenarios with the first: paired differences under common random numbers.
 
@@ -67,32 +71,33 @@ def compare(
         folder = out_folder(out, specs[0].name, "compare", force)
         with started_engine(workers, dask, scheduler) as engine:
             result = run_compare(specs, replicates, seed, executor=engine.executor, progress=bar("runs"))
+        about = {
+            "seed": result.seed,
+            "replicates": result.replicates,
+            "baseline": result.runs[0].label,
+            "scenarios": [
+                {"label": r.label, "source": src, "scenario_sha256": scenario_sha256(r.scenario)}
+                for r, src in zip(result.runs, scenarios, strict=True)
+            ],
+        }
         with atomic_folder(folder, force) as tmp:
             write_rows(tmp / "comparison.csv", result.table())
             write_rows(tmp / "scenarios.csv", result.scenario_rows())
             write_rows(tmp / "replicates.csv", result.replicate_rows())
             write_rows(tmp / "paths.csv", result.path_rows())
             write_rows(tmp / "outlook.csv", result.outlook_rows())
-            write_json(
-                tmp / "compare.json",
-                {
-                    "seed": result.seed,
-                    "replicates": result.replicates,
-                    "baseline": result.runs[0].label,
-                    "scenarios": [
-                        {"label": r.label, "source": src, "scenario_sha256": scenario_sha256(r.scenario)}
-                        for r, src in zip(result.runs, scenarios, strict=True)
-                    ],
-                },
-            )
+            write_json(tmp / "compare.json", about)
             (tmp / "scenario.resolved.yaml").write_text(dump_yaml(scenario_to_data(specs[0])), encoding="utf-8")
             if plot:
                 from ikdsim.reporting.figures import write_plots
 
                 write_plots(tmp)
-        _print_outlook(result)
-        _print_comparison(result)
-        console.print(f"Results written to [bold]{folder}[/bold]")
+        if as_json:  # compare.json, outlook.csv and comparison.csv in one document
+            print_json({**about, "outlook": result.outlook_rows(), "comparison": result.table()})
+        else:
+            _print_outlook(result)
+            _print_comparison(result)
+        say(f"Results written to [bold]{folder}[/bold]", as_json)
 
 
 def _print_outlook(result: Any) -> None:
@@ -139,7 +144,7 @@ def _print_comparison(result: Any) -> None:
         by_scenario.setdefault(d.scenario, []).append(d)
     for name, diffs in by_scenario.items():
         table = Table(
-            "figure",
+            Column("figure", overflow="fold"),  # names fold, never cut: candidates must be told apart at 80 columns
             "difference",
             "paired ±",
             "unpaired ±",

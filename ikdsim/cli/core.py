@@ -10,7 +10,8 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from ikdsim.cli.common import FixedInputsOpt, console, print_warnings, user_errors, with_fixed_inputs
+from ikdsim.cli.common import FixedInputsOpt, console, print_json, print_warnings, say, user_errors, with_fixed_inputs
+from ikdsim.cli.options import JsonOpt
 from ikdsim.errors import InputError
 from ikdsim.scenario.bundled import DEFAULT_SCENARIO, bundled
 from ikdsim.scenario.schema import SEED_MAX
@@ -64,6 +65,7 @@ def run(
     plot: Annotated[bool, typer.Option("--plot", help="Also write PNG plots into the output folder.")] = False,
     fixed_inputs: FixedInputsOpt = False,
     by: Annotated[By | None, typer.Option("--by", help="Also print a table by district.")] = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """Run a scenario once (or N replicates), print a summary and write the results folder.
 
@@ -85,30 +87,35 @@ def run(
             run_replicates_cli(
                 spec, folder, force=force, seed=seed, replicates=replicates, precision=precision,
                 max_replicates=max_replicates, workers=workers, dask=dask, scheduler=scheduler,
-                by_district=by is By.district,
+                by_district=by is By.district, as_json=as_json,
             )
             if plot:
-                _plots(folder)
+                _plots(folder, as_json)
             return
         if precision is not None:
             raise InputError("--precision applies to --replicates auto")
         result = simulate(spec, seed=seed)
         write_run(result, folder, force=force)
-        print_summary(result.summary, result.scenario.description)
-        if by is By.district:
-            from ikdsim.cli.districts import print_districts
+        if as_json:  # summary.json, and with --by district the rows of the district table
+            from ikdsim.cli.districts import district_json
 
-            print_districts(result)
-        console.print(f"Results written to [bold]{folder}[/bold]")
+            print_json({**result.summary, **({"districts": district_json(result)} if by is By.district else {})})
+        else:
+            print_summary(result.summary, result.scenario.description)
+            if by is By.district:
+                from ikdsim.cli.districts import print_districts
+
+                print_districts(result)
+        say(f"Results written to [bold]{folder}[/bold]", as_json)
         if plot:
-            _plots(folder)
+            _plots(folder, as_json)
 
 
-def _plots(folder: Path) -> None:
+def _plots(folder: Path, as_json: bool) -> None:
     from ikdsim.reporting.figures import write_plots
 
     written = write_plots(folder)
-    console.print(f"Plots: {', '.join(p.name for p in written)}")
+    say(f"Plots: {', '.join(p.name for p in written)}", as_json)
 
 
 def print_summary(summary: dict[str, Any], description: str = "") -> None:

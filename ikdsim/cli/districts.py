@@ -7,6 +7,7 @@ final share over the futures, as the run records keep it (the share at the horiz
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from rich.table import Table
 
@@ -28,6 +29,12 @@ def district_rows(result: Result) -> list[tuple[str, int, int, int, float, int]]
         needed = max(0, math.ceil(round(s.target.share * size, 6)) - then)
         rows.append((name, size, first, then, then / max(size, 1), needed))
     return rows
+
+
+def district_json(result: Result) -> list[dict[str, Any]]:
+    """The rows of the `--by district` table, for `--json`."""
+    keys = ("district", "people", "activated_first_day", "activated_target_date", "share", "to_target")
+    return [dict(zip(keys, row, strict=True)) for row in district_rows(result)]
 
 
 def print_districts(result: Result) -> None:

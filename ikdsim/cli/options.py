@@ -35,6 +35,9 @@ CandidateOpt = Annotated[
     typer.Option("--candidate", help="A change not in the scenario yet, PATH=VALUE, valued alike (repeatable)."),
 ]
 PlotOpt = Annotated[bool, typer.Option("--plot", help="Also write PNG plots into the output folder.")]
+JsonOpt = Annotated[
+    bool, typer.Option("--json", help="Print the summary as JSON on stdout instead of tables (other lines: stderr).")
+]
 
 # -- sweep and sensitivity -----------------------------------------------------------------
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 
-from ikdsim.cli.common import console
+from ikdsim.cli.common import console, print_json, say
 from ikdsim.errors import InputError
 from ikdsim.scenario.limits import MAX_REPLICATES
 
@@ -47,6 +47,7 @@ def run_replicates_cli(
     dask: bool,
     scheduler: str | None,
     by_district: bool = False,
+    as_json: bool = False,
 ) -> None:
     """The `run --replicates` path: run, write the folder, print the uncertainty summary."""
     from ikdsim.experiments.executors import open_engine
@@ -70,12 +71,15 @@ def run_replicates_cli(
             )
         description = engine.description
     summary = write_replicates(reps, folder, force=force)
-    _print_replicates(summary, reps.stopping.runs_discarded, description, time.perf_counter() - started)
-    if by_district:
-        from ikdsim.cli.districts import print_district_spread
+    if as_json:  # summary.json
+        print_json(summary)
+    else:
+        _print_replicates(summary, reps.stopping.runs_discarded, description, time.perf_counter() - started)
+        if by_district:
+            from ikdsim.cli.districts import print_district_spread
 
-        print_district_spread(reps)
-    console.print(f"Results written to [bold]{folder}[/bold]")
+            print_district_spread(reps)
+    say(f"Results written to [bold]{folder}[/bold]", as_json)
 
 
 def _print_replicates(s: dict[str, Any], discarded: int, engine: str, seconds: float) -> None:

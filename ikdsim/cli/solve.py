@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
+from rich.table import Column, Table
 
 from ikdsim.cli.common import (
     FixedInputsOpt,
@@ -16,6 +16,8 @@ from ikdsim.cli.common import (
     load,
     num,
     out_folder,
+    print_json,
+    say,
     started_engine,
     user_errors,
     with_fixed_inputs,
@@ -24,6 +26,7 @@ from ikdsim.cli.common import (
 from ikdsim.cli.options import (
     DaskOpt,
     ForceOpt,
+    JsonOpt,
     OutOpt,
     PlotOpt,
     ScenarioArg,
@@ -56,6 +59,7 @@ def solve(
     dask: DaskOpt = False,
     scheduler: SchedulerOpt = None,
     plot: PlotOpt = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Smallest lever value (or latest date) reaching the target with a probability.
 
@@ -98,8 +102,11 @@ def solve(
             write_json(tmp / "solve.json", result.summary())
             if plot:
                 _solve_plot(result, tmp / "probability.png")
-        _print_solution(result, spec.target.share)
-        console.print(f"Results written to [bold]{folder}[/bold]")
+        if as_json:  # solve.json with the curve of solve.csv
+            print_json({**result.summary(), "curve": [p.row(probability) for p in result.curve()]})
+        else:
+            _print_solution(result, spec.target.share)
+        say(f"Results written to [bold]{folder}[/bold]", as_json)
 
 
 def _solve_plot(result: Any, path: Path) -> None:
@@ -124,7 +131,7 @@ def _print_solution(result: Any, target_share: float) -> None:
     from ikdsim.analysis.levers import format_value
 
     table = Table(
-        "value",
+        Column("value", overflow="fold"),  # names fold, never cut: candidates must be told apart at 80 columns
         "reached",
         "probability",
         "95 % interval",

@@ -30,5 +30,10 @@ def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) 
             writer.writerow([fmt(v) for v in row])
 
 
+def json_text(data: Any) -> str:
+    """The JSON of every file ikdsim writes, and of `--json` on the terminal."""
+    return json.dumps(data, indent=2, sort_keys=False) + "\n"
+
+
 def write_json(path: Path, data: Any) -> None:
-    path.write_text(json.dumps(data, indent=2, sort_keys=False) + "\n", encoding="utf-8")
+    path.write_text(json_text(data), encoding="utf-8")
