@@ -64,3 +64,14 @@ def walk_in(scenario: Scenario) -> tuple[list[str], np.ndarray]:
             names += [columns.activations(c) for c in part.channels()]
             total += capacity
     return names, total
+
+
+def resources(scenario: Scenario) -> dict[str, float]:
+    """Counter-days, team-days and campaigns the scenario uses up to its target date."""
+    calendar = Calendar(scenario)
+    last = calendar.day_of(scenario.target.by)
+    total: dict[str, float] = {}
+    for part in components(scenario):
+        for unit, amount in part.resources(calendar, last).items():
+            total[unit] = total.get(unit, 0.0) + amount
+    return total

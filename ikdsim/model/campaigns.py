@@ -35,6 +35,11 @@ class CampaignDrive(Component):
                Change(self.last + 1, f"{self.name} ends")]
         return [c for c in out if 0 < c.day < calendar.days]
 
+    def resources(self, calendar: Calendar, last_day: int) -> dict[str, float]:
+        # A campaign that multiplies nothing is not run (its lever sets the multiplier to 1).
+        running = self.spec.multiplier > 1.0 and self.first <= last_day and self.last >= 0
+        return {"campaigns": 1.0} if running else {}
+
     def describe(self) -> list[tuple[str, str]]:
         c = self.spec
         return [(f"Campaign: {c.name}", f"{words.date(c.start)} to {words.date(c.end)}: decisions ×{c.multiplier:g} "

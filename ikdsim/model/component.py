@@ -114,6 +114,11 @@ class Component:
         """People it could serve from the queues each day, or None if it serves no queue."""
         return None
 
+    def resources(self, calendar: Calendar, last_day: int) -> dict[str, float]:
+        """What it uses up to day `last_day` (included), in the units `costs:` prices:
+        counter_days, team_days, campaigns. Levers are costed as the difference."""
+        return {}
+
     def describe(self) -> list[tuple[str, str]]:
         """(topic, sentence) rows for the plain-language description of the scenario."""
         return []

@@ -95,6 +95,10 @@ class Programme(Component):
     def working_days(self, calendar: Calendar) -> list[int]:
         return calendar.working_days(self.spec.days, self.spec.start, self.spec.end)
 
+    def resources(self, calendar: Calendar, last_day: int) -> dict[str, float]:
+        days = sum(1 for d in self.working_days(calendar) if d <= last_day)
+        return {"team_days": float(self.spec.teams * days)}
+
     def changes(self, calendar: Calendar) -> list[Change]:
         out = []
         if self.spec.start is not None and 0 < (day := calendar.day_of(self.spec.start)) < calendar.days:

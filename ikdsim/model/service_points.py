@@ -35,6 +35,12 @@ class ServicePointChannel(Component):
     def open_days(self, calendar: Calendar) -> list[int]:
         return calendar.working_days(self.spec.open_weekdays, self.spec.opens, self.spec.closes)
 
+    def resources(self, calendar: Calendar, last_day: int) -> dict[str, float]:
+        if self.spec.capacity <= 0:
+            return {}
+        days = sum(1 for d in self.open_days(calendar) if d <= last_day)
+        return {"counter_days": float(self.spec.counters * days)}
+
     def capacity(self, calendar: Calendar) -> np.ndarray:
         capacity = np.zeros(calendar.days)
         capacity[self.open_days(calendar)] = self.spec.capacity

@@ -120,6 +120,20 @@ EN: dict[str, str] = {
     "kind_service_point": "service point",
     "kind_candidate": "candidate",
     "no_levers": "The scenario has no lever that acts before the deadline.",
+    "h_costs": "What each lever costs",
+    "costs_intro": "Resources each lever uses up to the target date (with the lever minus without it), priced "
+    "with the scenario's unit costs; integrations and requirements use none of them.",
+    "costs_source": "Unit costs: {source}.",
+    "unit_counter_days": "counter-days",
+    "unit_team_days": "team-days",
+    "unit_campaigns": "campaigns",
+    "no_resources": "no counters, teams or campaigns",
+    "col_used": "resources used",
+    "col_officer_days": "officer-days",
+    "col_rupiah": "rupiah",
+    "col_per_officer_day": "activations per officer-day",
+    "col_rupiah_per_person": "rupiah per activation",
+    "col_unpriced": "not priced in costs:",
     "h_months": "Month by month: demand or capacity?",
     "months_intro": "When queues stay short, activation is limited by how many people decide (demand): "
     "integrations and requirements help. When the wait grows to a week or more, counters are the limit "
@@ -280,6 +294,20 @@ ID: dict[str, str] = {
     "kind_service_point": "titik layanan",
     "kind_candidate": "kandidat",
     "no_levers": "Skenario tidak memiliki pengungkit yang bekerja sebelum tenggat.",
+    "h_costs": "Biaya setiap pengungkit",
+    "costs_intro": "Sumber daya yang dipakai setiap pengungkit sampai tanggal target (dengan pengungkit dikurangi "
+    "tanpa pengungkit), dihitung dengan biaya satuan skenario; integrasi dan kewajiban tidak memakainya.",
+    "costs_source": "Biaya satuan: {source}.",
+    "unit_counter_days": "loket-hari",
+    "unit_team_days": "tim-hari",
+    "unit_campaigns": "kampanye",
+    "no_resources": "tanpa loket, tim atau kampanye",
+    "col_used": "sumber daya dipakai",
+    "col_officer_days": "hari kerja petugas",
+    "col_rupiah": "rupiah",
+    "col_per_officer_day": "aktivasi per hari kerja petugas",
+    "col_rupiah_per_person": "rupiah per aktivasi",
+    "col_unpriced": "tidak diberi harga di costs:",
     "h_months": "Bulan demi bulan: permintaan atau kapasitas?",
     "months_intro": "Bila antrean tetap pendek, aktivasi dibatasi oleh jumlah orang yang memutuskan (permintaan): "
     "integrasi dan kewajiban membantu. Bila waktu tunggu mencapai seminggu atau lebih, loket menjadi batasnya "

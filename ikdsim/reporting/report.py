@@ -18,6 +18,7 @@ from ikdsim.experiments.progress import Progress, tracked
 from ikdsim.experiments.replicates import Runs, run_replicates
 from ikdsim.reporting import sections
 from ikdsim.reporting.answer import answer_section
+from ikdsim.reporting.costs import costs_section
 from ikdsim.reporting.html import STYLE, e
 from ikdsim.reporting.i18n import Lang
 from ikdsim.scenario.schema import Scenario
@@ -120,6 +121,8 @@ def render(inputs: ReportInputs) -> str:
     parts.append(sections.plots_section(inputs, source, lang))
     if inputs.attribution is not None:
         parts.append(sections.attribution_section(inputs.attribution, source, lang))
+        if first.costs is not None:
+            parts.append(costs_section(inputs.attribution, first.costs, lang))
     parts.append(sections.scenario_section(inputs, lang))
     parts.append(sections.assumptions_section(inputs, lang))
     parts.append(sections.provenance_section(inputs, lang))

@@ -313,6 +313,8 @@ def scenario_to_data(scenario: Scenario) -> dict[str, Any]:
     # hashes and prints exactly as it did before they existed.
     if not data.get("title"):
         data.pop("title", None)
+    if data.get("costs") is None:
+        data.pop("costs", None)
     if not data.get("uncertain"):
         data.pop("uncertain", None)
     if data.get("posterior") is None:

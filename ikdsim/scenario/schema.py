@@ -35,6 +35,7 @@ from ikdsim.scenario.channels import (
     add_channel_kind,
     remove_channel_kind,
 )
+from ikdsim.scenario.costs import Costs
 from ikdsim.scenario.districts import District
 from ikdsim.scenario.limits import (
     MAX_HORIZON_DAYS,
@@ -295,6 +296,7 @@ class Scenario(_Model):
     posterior: Posterior | None = Field(
         default=None, description="Calibrated draws of the unknowns: a CSV file written by `ikdsim calibrate`."
     )
+    costs: Costs | None = Field(default=None, description="Unit costs for pricing levers in the report.")
     observations: list[Observation] = Field(
         default_factory=list, max_length=MAX_LIST_ITEMS, description="Observed data points."
     )
