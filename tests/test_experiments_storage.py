@@ -59,12 +59,18 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str,
     return path, finals(tmp / "ref")
 
 
+def _default_sigint() -> None:
+    # A job started in the background by a non-interactive shell inherits SIGINT ignored, and
+    # Python keeps it ignored: Ctrl-C must reach the sweep however the tests were started.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _start(path: Path, out: Path, workers: int = 1) -> subprocess.Popen[bytes]:
     # One run per chunk and a flush on every batch: the kill lands between stored chunks.
     return subprocess.Popen(
         [str(IKDSIM), "sweep", str(path), "--out", str(out), "-w", str(workers), "--chunk-runs", "1",
          "--chunk-seconds", "0"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=_default_sigint,
     )
 
 
