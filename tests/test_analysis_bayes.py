@@ -159,25 +159,6 @@ def test_bayes_needs_an_uncertain_block_and_no_fit(tmp_path: Path) -> None:
     assert res.exit_code == 2 and "--dispersion" in res.output
 
 
-def test_forecast_on_the_national_series() -> None:
-    """Calibrated on Dukcapil's 2023 counts, the 90 % forecast for 25 Mar 2025 holds the reported
-    14,123,968 (docs/validation.md). The phone share and the hazard trade off (only their product
-    shows in the counts), and the calibration says the counts barely inform the phone share."""
-    root = Path(__file__).resolve().parents[1]
-    scenario = load_scenario(root / "docs" / "examples" / "national.yaml")
-    from ikdsim.analysis.observations import read_csv
-
-    observed = read_csv(root / "tests" / "data" / "obs_national.csv", scenario)
-    with open_engine(2) as engine:
-        result = calibrate_bayes(scenario, observed, particles=100, dispersion=None, holdout=dt.date(2025, 1, 1),
-                                 executor=engine.executor)
-    (march,) = result.forecasts
-    assert march.observed.count == 14_123_968 and march.inside, (march.low, march.high)
-    assert march.high - march.low < 0.6 * march.median  # a forecast that says something
-    assert [o.date.year for o in result.observed] == [2023, 2023]
-    assert result.uninformed == ["smartphone"]
-
-
 def test_for_writes_the_plan_calibrated_on_the_history(tmp_path: Path) -> None:
     history = write_city(tmp_path, observed_from(small_city(), {"base_rate": 0.25, "conversion": 0.08}))
     plan_data = scenario_to_data(small_city())
