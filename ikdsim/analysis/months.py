@@ -25,6 +25,13 @@ NEAR_CAPACITY = 0.8
 FULL = 0.95
 
 
+ADVICE = {
+    "capacity": "more officers or service points would help",
+    "near_capacity": "demand-limited, but points run near capacity: add integrations and officers together",
+    "demand": "more integrations, requirements or campaigns would help",
+}
+
+
 @dataclass(frozen=True)
 class MonthLimit:
     month: str  # YYYY-MM
@@ -48,12 +55,15 @@ class MonthLimit:
         return self.limited_by == "demand" and self.utilisation >= NEAR_CAPACITY
 
     @property
-    def advice(self) -> str:
+    def advice_key(self) -> str:
+        """Which advice fits the month; the report words it in its own language."""
         if self.limited_by == "capacity":
-            return "more officers or service points would help"
-        if self.near_capacity:
-            return "demand-limited, but points run near capacity: add integrations and officers together"
-        return "more integrations, requirements or campaigns would help"
+            return "capacity"
+        return "near_capacity" if self.near_capacity else "demand"
+
+    @property
+    def advice(self) -> str:
+        return ADVICE[self.advice_key]
 
     def row(self) -> dict[str, Any]:
         return {

@@ -123,11 +123,10 @@ def answer_section(runs: Sequence[Runs], fixed_inputs: bool, source: str, lang: 
 def fan_figure(runs: Sequence[Runs], fans: Sequence[np.ndarray], lang: Lang) -> Any:
     """One panel per policy, on one y range that fits every panel."""
     fig, axes = plots.new_figure(width=max(6.0, 4.0 * min(len(runs), 3)), height=4.0, ncols=len(runs), sharey=True)
-    labels = (lang.t("fan_outer"), lang.t("fan_inner"), lang.t("fan_median"))
     for i, (ax, r, q) in enumerate(zip(axes, runs, fans, strict=True)):
         s = r.scenario
         plots.fan(ax, r.dates, q, r.label, plots.PALETTE[i % len(plots.PALETTE)], s.target.share, s.target.by,
-                  observation_points(s), labels)
+                  observation_points(s), lang)
         if i:
             ax.set_ylabel("")
     plots.fit_shares(axes, [q[-1] for q in fans], runs[0].scenario.target.share, observation_points(runs[0].scenario))

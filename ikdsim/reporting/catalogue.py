@@ -1,7 +1,7 @@
-"""Every string of the report, per language: one catalogue, so a translation is one dict.
+"""Every string of the report, one catalogue per language, so a translation is one dict.
 
 Values arrive formatted (numbers, percentages and dates by `ikdsim.reporting.i18n.Lang`), so
-the strings carry no number formats of their own. tests/test_report.py checks that every
+the strings carry no number formats of their own. tests/test_report_lang.py checks that every
 language has the same keys with the same placeholders.
 """
 
@@ -84,7 +84,6 @@ EN: dict[str, str] = {
     "metric_days_to_target": "days from start to the target (replicates reaching it)",
     # What happens
     "h_happens": "What happens",
-    "charts_in_english": "",
     "alt_compare": "activated share by scenario",
     "cap_compare": "Activated share by scenario: mean and 5–95 % of simulated futures; dashed: target.",
     "alt_share": "activated share over time",
@@ -148,11 +147,11 @@ EN: dict[str, str] = {
     "demand": "demand",
     "capacity": "capacity",
     "advice_capacity": "more officers or service points would help",
-    "advice_near": "demand-limited, but points run near capacity: add integrations and officers together",
+    "advice_near_capacity": "demand-limited, but points run near capacity: add integrations and officers together",
     "advice_demand": "more integrations, requirements or campaigns would help",
     # The scenario, assumptions, provenance
     "h_scenario": "The scenario in plain words",
-    "scenario_in_english": "",
+    "scenario_language_note": "",
     "h_assumptions": "Assumptions and sources",
     "assumptions_intro": "Every figure of the scenario file carries a note: a source, a derived figure (arithmetic "
     "on sourced numbers), or an assumption (a modelling choice). A note that names neither is flagged as an "
@@ -179,6 +178,47 @@ EN: dict[str, str] = {
     "p_sha": "(SHA-256 of the resolved scenario)",
     "p_file": "; file {file}",
     "p_attribution": "attribution replicates",
+    # Figures and the scenario in plain words
+    "col_topic": "topic",
+    "col_says": "what the scenario says",
+    "plot_target": "target {share}",
+    "plot_observed": "observed",
+    "plot_share": "activated share of wajib KTP",
+    "plot_none": "none in this run",
+    "plot_waiting": "people waiting",
+    "plot_wait": "wait (days, Little's law)",
+    "plot_wait_axis": "estimated wait (days)",
+    "plot_walk_in": "walk-in activations",
+    "plot_district_axis": "activated share, last day",
+    "plot_contribution_axis": "people activated by the target date (95 % interval)",
+    "plot_mean_band": "{name} (mean, 5-95 %)",
+    "plot_share_title": "activated share",
+    "plot_activations_title": "activations by channel",
+    "plot_activations_cumulative": "activations (cumulative)",
+    "plot_activations_totals": "activations in the horizon (mean of replicates)",
+    "plot_decisions_title": "decisions by cause",
+    "plot_decisions_cumulative": "decisions to activate (cumulative)",
+    "plot_decisions_totals": "decisions in the horizon (mean of replicates)",
+    "plot_queue_title": "queues and waiting",
+    "plot_districts_title": "share by district",
+    "plot_compare_title": "activated share by scenario (mean, 5-95 % of replicates)",
+    "topic_period": "Period",
+    "describe_period": "{start} to {end} ({days} days, simulated day by day).",
+    "topic_target": "Target",
+    "describe_target": "{share} of {total} wajib KTP ({people} people) by {by}.",
+    "topic_start": "Starting point",
+    "describe_start": "{people} people ({share}) have IKD on {date}.",
+    "topic_adopt": "Who can adopt",
+    "describe_adopt": "{share} own a phone able to run the IKD app; by group: {groups}.",
+    "describe_group": "{name} {share} of residents, {phone} with a phone",
+    "topic_districts": "Districts",
+    "topic_holidays": "Holidays",
+    "describe_holidays": "{n} days with no service{source}.",
+    "describe_holiday_source": " ({country} holidays from the holidays package)",
+    "topic_observed": "Observed {date}",
+    "describe_observed": "{value} ({source}).",
+    "describe_people": "{n} people",
+    "describe_no_source": "no source given",
 }
 
 # Bahasa Indonesia. "Capaian" is the word Disdukcapil offices use for the activated share.
@@ -258,7 +298,6 @@ ID: dict[str, str] = {
     "metric_target_reached": "peluang mencapai target",
     "metric_days_to_target": "hari dari awal sampai target (replikasi yang mencapainya)",
     "h_happens": "Apa yang terjadi",
-    "charts_in_english": "Label di dalam grafik berikut masih berbahasa Inggris; keterangannya berbahasa Indonesia.",
     "alt_compare": "capaian aktivasi per skenario",
     "cap_compare": "Capaian aktivasi per skenario: rata-rata dan 5–95 % simulasi masa depan; garis putus-putus: "
     "target.",
@@ -322,11 +361,14 @@ ID: dict[str, str] = {
     "demand": "permintaan",
     "capacity": "kapasitas",
     "advice_capacity": "tambahan petugas atau titik layanan akan membantu",
-    "advice_near": "dibatasi permintaan, tetapi titik layanan hampir penuh: tambah integrasi dan petugas bersamaan",
+    "advice_near_capacity": "dibatasi permintaan, tetapi titik layanan hampir penuh: tambah integrasi dan "
+    "petugas bersamaan",
     "advice_demand": "tambahan integrasi, kewajiban atau kampanye akan membantu",
     "h_scenario": "Skenario dalam kata-kata sederhana",
-    "scenario_in_english": "Uraian ini disusun otomatis dari berkas skenario dan masih berbahasa Inggris "
-    "(dengan format angka Inggris).",
+    "scenario_language_note": "Baris tentang perilaku, layanan, kampanye dan kanal ditulis oleh komponen model "
+    "dalam bahasa "
+    "Inggris, dengan angka berformat Inggris (titik desimal); catatan sumber di bagian Asumsi dan sumber "
+    "dikutip dari berkas skenario apa adanya.",
     "h_assumptions": "Asumsi dan sumber",
     "assumptions_intro": "Setiap angka dalam berkas skenario memiliki keterangan: sumber, angka turunan (hitungan "
     "dari angka bersumber), atau asumsi (pilihan pemodelan). Keterangan yang tidak menyebut keduanya ditandai "
@@ -354,6 +396,47 @@ ID: dict[str, str] = {
     "p_sha": "(SHA-256 skenario setelah diselesaikan)",
     "p_file": "; berkas {file}",
     "p_attribution": "replikasi atribusi",
+    # Figures and the scenario in plain words
+    "col_topic": "topik",
+    "col_says": "isi skenario",
+    "plot_target": "target {share}",
+    "plot_observed": "pengamatan",
+    "plot_share": "cakupan aktivasi wajib KTP",
+    "plot_none": "tidak ada dalam simulasi ini",
+    "plot_waiting": "orang menunggu",
+    "plot_wait": "waktu tunggu (hari, hukum Little)",
+    "plot_wait_axis": "perkiraan waktu tunggu (hari)",
+    "plot_walk_in": "aktivasi di loket",
+    "plot_district_axis": "cakupan aktivasi, hari terakhir",
+    "plot_contribution_axis": "orang aktif sampai tanggal target (interval 95 %)",
+    "plot_mean_band": "{name} (rata-rata, 5–95 %)",
+    "plot_share_title": "cakupan aktivasi",
+    "plot_activations_title": "aktivasi per kanal",
+    "plot_activations_cumulative": "aktivasi (kumulatif)",
+    "plot_activations_totals": "aktivasi dalam periode (rata-rata replikasi)",
+    "plot_decisions_title": "keputusan per pendorong",
+    "plot_decisions_cumulative": "keputusan untuk aktivasi (kumulatif)",
+    "plot_decisions_totals": "keputusan dalam periode (rata-rata replikasi)",
+    "plot_queue_title": "antrean dan waktu tunggu",
+    "plot_districts_title": "cakupan per kecamatan",
+    "plot_compare_title": "cakupan aktivasi per skenario (rata-rata, 5–95 % replikasi)",
+    "topic_period": "Periode",
+    "describe_period": "{start} sampai {end} ({days} hari, disimulasikan hari demi hari).",
+    "topic_target": "Target",
+    "describe_target": "{share} dari {total} wajib KTP ({people} orang) pada {by}.",
+    "topic_start": "Titik awal",
+    "describe_start": "{people} orang ({share}) sudah memiliki IKD pada {date}.",
+    "topic_adopt": "Siapa yang bisa",
+    "describe_adopt": "{share} memiliki ponsel yang dapat menjalankan aplikasi IKD; per kelompok: {groups}.",
+    "describe_group": "{name} {share} penduduk, {phone} dengan ponsel",
+    "topic_districts": "Kecamatan",
+    "topic_holidays": "Hari libur",
+    "describe_holidays": "{n} hari tanpa layanan{source}.",
+    "describe_holiday_source": " (hari libur {country} dari paket holidays)",
+    "topic_observed": "Pengamatan {date}",
+    "describe_observed": "{value} ({source}).",
+    "describe_people": "{n} orang",
+    "describe_no_source": "tanpa sumber",
 }
 
 CATALOGUES: dict[str, dict[str, str]] = {"en": EN, "id": ID}

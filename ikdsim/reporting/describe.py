@@ -1,27 +1,34 @@
-"""A scenario in plain words: the table a planner reads before trusting the numbers."""
+"""A scenario in plain words: the table a planner reads before trusting the numbers.
+
+The rows on the city as a whole (period, target, start, who can adopt, districts, holidays,
+observations) are in the report's language; the rows each model component writes about itself
+(behaviour, services, campaigns, channels) are in English, which the report says.
+"""
 
 from __future__ import annotations
 
-from ikdsim.model.words import date as _date
-from ikdsim.model.words import pct as _pct
+from ikdsim.reporting.i18n import Lang
 from ikdsim.scenario.schema import Scenario
 
+ENGLISH = Lang()
 
-def describe(scenario: Scenario) -> list[tuple[str, str]]:
+
+def describe(scenario: Scenario, lang: Lang = ENGLISH) -> list[tuple[str, str]]:
     """(topic, sentence) pairs covering every lever of the scenario."""
-    s = scenario
+    s, t = scenario, lang.t
     pop = s.population
     start, end = s.horizon.start, s.horizon.end
+    groups = "; ".join(t("describe_group", name=name, share=lang.pct(g.share, 0), phone=lang.pct(g.smartphone, 0))
+                       for name, g in pop.groups.items())
     rows = [
-        ("Period", f"{_date(start)} to {_date(end)} ({s.horizon.days} days, simulated day by day)."),
-        ("Target", f"{_pct(s.target.share, 0)} of {pop.total:,} wajib KTP "
-                   f"({round(s.target.share * pop.total):,} people) by {_date(s.target.by)}."),
-        ("Starting point", f"{pop.initial_count:,} people ({_pct(pop.initial_count / pop.total, 2)}) have IKD on "
-                           f"{_date(start)}."),
-        ("Who can adopt", f"{_pct(pop.eligible_share)} own a phone able to run the IKD app; by group: "
-         + "; ".join(f"{name} {_pct(g.share, 0)} of residents, {_pct(g.smartphone, 0)} with a phone"
-                     for name, g in pop.groups.items()) + "."),
-        ("Districts", ", ".join(f"{d} {_pct(v.share)}" for d, v in pop.districts.items()) + "."),
+        (t("topic_period"), t("describe_period", start=lang.day(start), end=lang.day(end),
+                                days=lang.num(s.horizon.days))),
+        (t("topic_target"), t("describe_target", share=lang.pct(s.target.share, 0), total=lang.num(pop.total),
+                                people=lang.num(round(s.target.share * pop.total)), by=lang.day(s.target.by))),
+        (t("topic_start"), t("describe_start", people=lang.num(pop.initial_count),
+                               share=lang.pct(pop.initial_count / pop.total, 2), date=lang.day(start))),
+        (t("topic_adopt"), t("describe_adopt", share=lang.pct(pop.eligible_share), groups=groups)),
+        (t("topic_districts"), ", ".join(f"{d} {lang.pct(v.share)}" for d, v in pop.districts.items()) + "."),
     ]
     from ikdsim.model.assembly import components
 
@@ -29,9 +36,11 @@ def describe(scenario: Scenario) -> list[tuple[str, str]]:
     for part in components(s):
         rows.extend(part.describe())
     if days := s.holiday_dates:
-        source = f" ({s.calendar.country} holidays from the holidays package)" if s.calendar.country else ""
-        rows.append(("Holidays", f"{len(days)} days with no service{source}."))
+        source = t("describe_holiday_source", country=s.calendar.country) if s.calendar.country else ""
+        rows.append((t("topic_holidays"), t("describe_holidays", n=lang.num(len(days)), source=source)))
     for obs in s.observations:
-        value = f"{obs.activated:,} people" if obs.activated is not None else _pct(obs.share or 0.0, 2)
-        rows.append((f"Observed {_date(obs.date)}", f"{value} ({obs.source or 'no source given'})."))
+        value = (t("describe_people", n=lang.num(obs.activated)) if obs.activated is not None
+                 else lang.pct(obs.share or 0.0, 2))
+        rows.append((t("topic_observed", date=lang.day(obs.date)),
+                     t("describe_observed", value=value, source=obs.source or t("describe_no_source"))))
     return rows

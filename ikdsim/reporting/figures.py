@@ -23,7 +23,8 @@ from ikdsim.io.folders import write_error
 from ikdsim.model import columns
 from ikdsim.model.assembly import walk_in as walk_in_channels
 from ikdsim.reporting import plots
-from ikdsim.reporting.plots import Band, Point
+from ikdsim.reporting.i18n import Lang
+from ikdsim.reporting.plots import ENGLISH, Band, Point
 from ikdsim.scenario.schema import Scenario
 
 
@@ -54,7 +55,7 @@ def observation_points(scenario: Scenario) -> list[Point]:
     ]
 
 
-def from_runs(runs: Runs, districts: dict[str, float] | None = None) -> PlotData:
+def from_runs(runs: Runs, districts: dict[str, float] | None = None, lang: Lang = ENGLISH) -> PlotData:
     """Replicate means with 5th-95th percentile bands; channels and causes as daily means."""
     scenario = runs.scenario
     dates = runs.dates
@@ -69,61 +70,56 @@ def from_runs(runs: Runs, districts: dict[str, float] | None = None) -> PlotData
     return PlotData(
         label=scenario.name,
         dates=dates,
-        share=band(runs.share(), f"{scenario.name} (mean, 5-95 %)" if runs.replicates > 1 else scenario.name),
+        share=band(runs.share(),
+                   lang.t("plot_mean_band", name=scenario.name) if runs.replicates > 1 else scenario.name),
         target_share=scenario.target.share,
         target_by=scenario.target.by,
         observations=observation_points(scenario),
         channels=channels,
         causes=causes,
-        waiting=band(runs.column("waiting").astype(float), "people waiting"),
-        served=_walk_in(runs),
+        waiting=band(runs.column("waiting").astype(float), lang.t("plot_waiting")),
+        served=_walk_in(runs, lang),
         districts=districts or {},
     )
 
 
-def _walk_in(runs: Runs) -> Band:
+def _walk_in(runs: Runs, lang: Lang = ENGLISH) -> Band:
     walk_in = walk_in_channels(runs.scenario)[0]
     total = sum((runs.column(c).astype(float) for c in walk_in), np.zeros((runs.replicates, len(runs.dates))))
-    return Band("walk-in activations", runs.dates, total.mean(axis=0))
+    return Band(lang.t("plot_walk_in"), runs.dates, total.mean(axis=0))
 
 
-def _breakdown(data: PlotData, daily: Any, totals: Any, what: str, title: str, cumulative: str) -> Any:
+def _breakdown(data: PlotData, daily: Any, totals: Any, what: str, lang: Lang) -> Any:
     """Cumulative daily paths by part when a single run has them, else totals (replicates)."""
     fig, (ax,) = plots.new_figure()
     if daily:
-        plots.stacked_cumulative(ax, data.dates, daily, cumulative)
+        plots.stacked_cumulative(ax, data.dates, daily, lang.t(f"plot_{what}_cumulative"), lang)
     else:
-        plots.totals_bars(ax, totals, f"{what} in the horizon (mean of replicates)")
-    ax.set_title(f"{data.label}: {title}")
+        plots.totals_bars(ax, totals, lang.t(f"plot_{what}_totals"))
+    ax.set_title(f"{data.label}: {lang.t(f'plot_{what}_title')}")
     return fig
 
 
-def figures(data: PlotData) -> dict[str, Any]:
+def figures(data: PlotData, lang: Lang = ENGLISH) -> dict[str, Any]:
     """name → Figure: share, channels, causes, queue, districts (those the data allow)."""
     out: dict[str, Any] = {}
     fig, (ax,) = plots.new_figure()
-    plots.share_over_time(ax, [data.share], data.target_share, data.target_by, data.observations)
-    ax.set_title(f"{data.label}: activated share")
+    plots.share_over_time(ax, [data.share], data.target_share, data.target_by, data.observations, lang=lang)
+    ax.set_title(f"{data.label}: {lang.t('plot_share_title')}")
     out["share"] = fig
     if data.channels or data.channel_totals:
-        out["channels"] = _breakdown(
-            data, data.channels, data.channel_totals, "activations", "activations by channel",
-            "activations (cumulative)",
-        )
+        out["channels"] = _breakdown(data, data.channels, data.channel_totals, "activations", lang)
     if data.causes or data.cause_totals:
-        out["causes"] = _breakdown(
-            data, data.causes, data.cause_totals, "decisions", "decisions by cause",
-            "decisions to activate (cumulative)",
-        )
+        out["causes"] = _breakdown(data, data.causes, data.cause_totals, "decisions", lang)
     if data.waiting is not None:
         fig, (ax,) = plots.new_figure()
-        plots.queue_and_wait(ax, data.waiting, data.served)
-        ax.set_title(f"{data.label}: queues and waiting")
+        plots.queue_and_wait(ax, data.waiting, data.served, lang)
+        ax.set_title(f"{data.label}: {lang.t('plot_queue_title')}")
         out["queue"] = fig
     if data.districts:
         fig, (ax,) = plots.new_figure(height=max(3.0, 0.45 * len(data.districts) + 1.2))
-        plots.district_shares(ax, data.districts, data.target_share)
-        ax.set_title(f"{data.label}: share by district")
+        plots.district_shares(ax, data.districts, data.target_share, lang)
+        ax.set_title(f"{data.label}: {lang.t('plot_districts_title')}")
         out["districts"] = fig
     return out
 
@@ -172,16 +168,16 @@ def load_result_dir(folder: Path) -> PlotData:
         data.share = Band(label, dates, _column(header, rows, "activated_share"))
         data.channels = {columns.channel_of(c): _column(header, rows, c) for c in header if columns.is_channel(c)}
         data.causes = {columns.cause_of(c): _column(header, rows, c) for c in header if columns.is_cause(c)}
-        data.waiting = Band("people waiting", dates, _column(header, rows, "waiting"))
+        data.waiting = Band(ENGLISH.t("plot_waiting"), dates, _column(header, rows, "waiting"))
         if scenario is not None:
             points = [columns.channel_of(c) for c in walk_in_channels(scenario)[0]]
             served = sum((data.channels.get(p, np.zeros(len(dates))) for p in points), np.zeros(len(dates)))
-            data.served = Band("walk-in activations", dates, served)
+            data.served = Band(ENGLISH.t("plot_walk_in"), dates, served)
         data.districts = _last_day_districts(folder / "districts.csv")
     elif "activated_share_mean" in header:  # replicates
-        data.share = _band(header, rows, "activated_share", dates, f"{label} (mean, 5-95 %)")
+        data.share = _band(header, rows, "activated_share", dates, ENGLISH.t("plot_mean_band", name=label))
         if "waiting_mean" in header:
-            data.waiting = _band(header, rows, "waiting", dates, "people waiting")
+            data.waiting = _band(header, rows, "waiting", dates, ENGLISH.t("plot_waiting"))
         data.channel_totals, data.cause_totals = _replicate_totals(folder / "replicates.csv")
     else:
         raise InputError(f"{folder / 'daily.csv'}: neither activated_share nor activated_share_mean; not a run folder")
@@ -230,14 +226,15 @@ def load_compare_dir(folder: Path) -> tuple[list[Band], Scenario | None]:
     return bands, _scenario_of(folder)
 
 
-def compare_figure(bands: Sequence[Band], scenario: Scenario | None) -> Any:
+def compare_figure(bands: Sequence[Band], scenario: Scenario | None, lang: Lang = ENGLISH) -> Any:
     fig = plots.paths_side_by_side(
         bands,
         scenario.target.share if scenario else None,
         scenario.target.by if scenario else None,
         observation_points(scenario) if scenario else [],
+        lang,
     )
-    fig.suptitle("activated share by scenario (mean, 5-95 % of replicates)")
+    fig.suptitle(lang.t("plot_compare_title"))
     return fig
 
 

@@ -37,9 +37,16 @@ class Lang:
     def locale(self) -> str:
         return BABEL_LOCALE[self.code]
 
-    def t(self, key: str, **values: object) -> str:
-        """The catalogue string `key`, with `values` (already formatted) filled in."""
-        return CATALOGUES[self.code][key].format(**values)
+    def t(self, key: str, default: str | None = None, **values: object) -> str:
+        """The catalogue string `key`, with `values` (already formatted) filled in.
+
+        `default` is for names the catalogue cannot know in advance (a lever kind a plug-in
+        registers); every other key must be in every catalogue (tests/test_report_lang.py).
+        """
+        text = CATALOGUES[self.code].get(key, default)
+        if text is None:
+            raise KeyError(f"report catalogue {self.code!r} has no string {key!r}")
+        return text.format(**values)
 
     def kind(self, kind: str) -> str:
         """A lever's kind in words; model components may add kinds the catalogue does not know."""
@@ -75,6 +82,10 @@ class Lang:
         """A month written YYYY-MM (as the month tables key them), in words: "Jan 2026" / "Januari 2026"."""
         year, month = (int(x) for x in key.split("-"))
         return str(format_date(dt.date(year, month, 1), MONTH_FORMAT[self.code], locale=self.locale))
+
+    def month_tick(self, d: dt.date, year: bool) -> str:
+        """A date axis tick: 'Mar', 'Agu'; with the year on the first tick and on January."""
+        return str(format_date(d, "MMM y" if year else "MMM", locale=self.locale))
 
     def day(self, d: dt.date | None) -> str:
         if d is None:

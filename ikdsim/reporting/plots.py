@@ -14,6 +14,9 @@ from typing import Any
 import numpy as np
 
 from ikdsim._optional import require
+from ikdsim.reporting.i18n import Lang
+
+ENGLISH = Lang()
 
 TARGET_COLOUR = "#b2182b"
 BAND_ALPHA = 0.25
@@ -46,16 +49,34 @@ def new_figure(width: float = 8.0, height: float = 4.5, ncols: int = 1, sharey: 
     return fig, list(axes)
 
 
-def date_axis(ax: Any) -> None:
+def date_axis(ax: Any, lang: Lang = ENGLISH) -> None:
     dates_mod = require("matplotlib.dates")
     locator = dates_mod.AutoDateLocator(minticks=3, maxticks=8)
     ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(dates_mod.ConciseDateFormatter(locator))
-
-
-def _percent(ax: Any) -> None:
+    if lang.code == "en":
+        ax.xaxis.set_major_formatter(dates_mod.ConciseDateFormatter(locator))
+        return
+    # Matplotlib names months through strftime, in English whatever the report's language. As
+    # the concise formatter does, the year goes on the first tick and on January only.
     ticker = require("matplotlib.ticker")
-    ax.yaxis.set_major_formatter(ticker.PercentFormatter(1.0, decimals=0))
+
+    def tick(x: float, pos: int | None) -> str:
+        d = dates_mod.num2date(x).date()
+        return lang.month_tick(d, year=pos == 0 or d.month == 1)
+
+    ax.xaxis.set_major_formatter(ticker.FuncFormatter(tick))
+
+
+def _counts(ax: Any, lang: Lang, axis: str = "y") -> None:
+    """People on an axis with the language's thousands separator (10,000; 10.000)."""
+    ticker = require("matplotlib.ticker")
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(ticker.FuncFormatter(lambda v, _: lang.num(v)))
+
+
+def _percent(ax: Any, lang: Lang = ENGLISH, axis: str = "y") -> None:
+    ticker = require("matplotlib.ticker")
+    formatter = ticker.FuncFormatter(lambda v, _: lang.pct(v, 0))
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(formatter)
 
 
 def share_over_time(
@@ -65,6 +86,7 @@ def share_over_time(
     target_by: dt.date | None = None,
     observations: Sequence[Point] = (),
     first_colour: int = 0,
+    lang: Lang = ENGLISH,
 ) -> Any:
     """Activated share with bands, the target line and its deadline, and observed points."""
     for i, band in enumerate(bands):
@@ -74,22 +96,24 @@ def share_over_time(
             ax.fill_between(band.dates, band.low, band.high, color=colour, alpha=BAND_ALPHA, linewidth=0)
     if target_share is not None:
         ax.axhline(target_share, color=TARGET_COLOUR, linestyle="--", linewidth=1.2,
-                   label=f"target {target_share:.0%}")
+                   label=lang.t("plot_target", share=lang.pct(target_share, 0)))
     if target_by is not None:
         ax.axvline(target_by, color=TARGET_COLOUR, linestyle=":", linewidth=1.0)
     if observations:
         ax.scatter([o.date for o in observations], [o.value for o in observations], color="black", zorder=5,
-                   marker="o", s=28, label="observed")
-    ax.set_ylabel("activated share of wajib KTP")
+                   marker="o", s=28, label=lang.t("plot_observed"))
+    ax.set_ylabel(lang.t("plot_share"))
     ax.set_ylim(bottom=0)
-    _percent(ax)
-    date_axis(ax)
+    _percent(ax, lang)
+    date_axis(ax, lang)
     ax.grid(alpha=0.3)
     ax.legend(loc="upper left", fontsize="small")
     return ax
 
 
-def stacked_cumulative(ax: Any, dates: Sequence[dt.date], columns: Mapping[str, np.ndarray], ylabel: str) -> Any:
+def stacked_cumulative(
+    ax: Any, dates: Sequence[dt.date], columns: Mapping[str, np.ndarray], ylabel: str, lang: Lang = ENGLISH
+) -> Any:
     """Cumulative totals of several daily columns, stacked (who activated, what drove decisions)."""
     names = [n for n, v in columns.items() if np.asarray(v).sum() > 0]
     if names:
@@ -97,9 +121,10 @@ def stacked_cumulative(ax: Any, dates: Sequence[dt.date], columns: Mapping[str, 
                      colors=[PALETTE[i % len(PALETTE)] for i in range(len(names))], alpha=0.85)
         ax.legend(loc="upper left", fontsize="small")
     else:
-        ax.text(0.5, 0.5, "none in this run", transform=ax.transAxes, ha="center")
+        ax.text(0.5, 0.5, lang.t("plot_none"), transform=ax.transAxes, ha="center")
     ax.set_ylabel(ylabel)
-    date_axis(ax)
+    _counts(ax, lang)
+    date_axis(ax, lang)
     ax.grid(alpha=0.3)
     return ax
 
@@ -114,14 +139,15 @@ def totals_bars(ax: Any, totals: Mapping[str, float], xlabel: str) -> Any:
     return ax
 
 
-def queue_and_wait(ax: Any, waiting: Band, served: Band | None = None) -> Any:
+def queue_and_wait(ax: Any, waiting: Band, served: Band | None = None, lang: Lang = ENGLISH) -> Any:
     """People waiting, and the wait a newcomer faces by Little's law (7-day averages)."""
-    ax.plot(waiting.dates, waiting.centre, color=PALETTE[0], label="people waiting")
+    ax.plot(waiting.dates, waiting.centre, color=PALETTE[0], label=lang.t("plot_waiting"))
     if waiting.low is not None and waiting.high is not None:
         ax.fill_between(waiting.dates, waiting.low, waiting.high, color=PALETTE[0], alpha=BAND_ALPHA, linewidth=0)
-    ax.set_ylabel("people waiting")
+    ax.set_ylabel(lang.t("plot_waiting"))
     ax.set_ylim(bottom=0)
-    date_axis(ax)
+    _counts(ax, lang)
+    date_axis(ax, lang)
     ax.grid(alpha=0.3)
     if served is not None:
         queue = _rolling(np.asarray(waiting.centre, dtype=float))
@@ -129,8 +155,8 @@ def queue_and_wait(ax: Any, waiting: Band, served: Band | None = None) -> Any:
         with np.errstate(divide="ignore", invalid="ignore"):
             wait = np.where(throughput > 0, queue / throughput, np.nan)
         twin = ax.twinx()
-        twin.plot(waiting.dates, wait, color=PALETTE[1], linewidth=1.0, label="wait (days, Little's law)")
-        twin.set_ylabel("estimated wait (days)")
+        twin.plot(waiting.dates, wait, color=PALETTE[1], linewidth=1.0, label=lang.t("plot_wait"))
+        twin.set_ylabel(lang.t("plot_wait_axis"))
         twin.set_ylim(bottom=0)
         lines = ax.get_lines() + twin.get_lines()
         ax.legend(lines, [line.get_label() for line in lines], loc="upper left", fontsize="small")
@@ -147,16 +173,18 @@ def _rolling(x: np.ndarray, window: int = 7) -> np.ndarray:
     return out
 
 
-def district_shares(ax: Any, shares: Mapping[str, float], target_share: float | None = None) -> Any:
+def district_shares(
+    ax: Any, shares: Mapping[str, float], target_share: float | None = None, lang: Lang = ENGLISH
+) -> Any:
     """Share activated by district on the last day, as a map-like ranked bar chart."""
     ordered = sorted(shares.items(), key=lambda kv: kv[1])
     ax.barh([k for k, _ in ordered], [v for _, v in ordered], color=PALETTE[0])
     if target_share is not None:
-        ax.axvline(target_share, color=TARGET_COLOUR, linestyle="--", linewidth=1.2, label=f"target {target_share:.0%}")
+        ax.axvline(target_share, color=TARGET_COLOUR, linestyle="--", linewidth=1.2,
+                   label=lang.t("plot_target", share=lang.pct(target_share, 0)))
         ax.legend(loc="lower right", fontsize="small")
-    ticker = require("matplotlib.ticker")
-    ax.xaxis.set_major_formatter(ticker.PercentFormatter(1.0, decimals=0))
-    ax.set_xlabel("activated share, last day")
+    _percent(ax, lang, axis="x")
+    ax.set_xlabel(lang.t("plot_district_axis"))
     ax.grid(alpha=0.3, axis="x")
     return ax
 
@@ -166,11 +194,12 @@ def paths_side_by_side(
     target_share: float | None = None,
     target_by: dt.date | None = None,
     observations: Sequence[Point] = (),
+    lang: Lang = ENGLISH,
 ) -> Any:
     """One panel per scenario, same y axis: the compare figure."""
     fig, axes = new_figure(width=max(6.0, 4.0 * len(bands)), height=4.0, ncols=len(bands), sharey=True)
     for i, (ax, band) in enumerate(zip(axes, bands, strict=True)):
-        share_over_time(ax, [band], target_share, target_by, observations, first_colour=i)
+        share_over_time(ax, [band], target_share, target_by, observations, first_colour=i, lang=lang)
         ax.set_title(band.label, fontsize="medium")
         if i:
             ax.set_ylabel("")
@@ -207,17 +236,17 @@ def fan(
     target_share: float | None = None,
     target_by: dt.date | None = None,
     observations: Sequence[Point] = (),
-    labels: tuple[str, str, str] = ("5-95 %", "25-75 %", "median"),
+    lang: Lang = ENGLISH,
 ) -> Any:
     """A fan chart: the 5-95 % and 25-75 % bands of the futures and their median.
 
     `quantiles` has the rows of `ikdsim.analysis.uncertainty.FAN` (5, 25, 50, 75, 95 %).
     """
     p05, p25, p50, p75, p95 = quantiles
-    ax.fill_between(dates, p05, p95, color=colour, alpha=0.18, linewidth=0, label=labels[0])
-    ax.fill_between(dates, p25, p75, color=colour, alpha=0.38, linewidth=0, label=labels[1])
-    ax.plot(dates, p50, color=colour, linewidth=1.8, label=labels[2])
-    share_over_time(ax, [], target_share, target_by, observations)
+    ax.fill_between(dates, p05, p95, color=colour, alpha=0.18, linewidth=0, label=lang.t("fan_outer"))
+    ax.fill_between(dates, p25, p75, color=colour, alpha=0.38, linewidth=0, label=lang.t("fan_inner"))
+    ax.plot(dates, p50, color=colour, linewidth=1.8, label=lang.t("fan_median"))
+    share_over_time(ax, [], target_share, target_by, observations, lang=lang)
     ax.set_title(label, fontsize="medium")
     return ax
 
@@ -244,6 +273,7 @@ def probability_curve(
 
 def contribution_bars(
     ax: Any, labels: Sequence[str], estimates: Sequence[float], lows: Sequence[float], highs: Sequence[float],
+    lang: Lang = ENGLISH,
 ) -> Any:
     """Activations by the target date thanks to each lever, with 95 % intervals, largest on top."""
     est = np.asarray(estimates, dtype=float)
@@ -253,7 +283,8 @@ def contribution_bars(
     ax.barh(list(labels), est, xerr=err, color=colours, capsize=3)
     ax.invert_yaxis()
     ax.axvline(0, color="black", linewidth=0.8)
-    ax.set_xlabel("people activated by the target date (95 % interval)")
+    ax.set_xlabel(lang.t("plot_contribution_axis"))
+    _counts(ax, lang, axis="x")
     ax.grid(alpha=0.3, axis="x")
     return ax
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import platform
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -45,18 +45,20 @@ def comparison_section(inputs: ReportInputs, lang: Lang) -> str:
     )
 
 
+# Figure name -> catalogue keys of its alt text and caption.
+CAPTIONS = ("share", "channels", "causes", "queue", "districts")
+
+
 def plots_section(inputs: ReportInputs, source: str, lang: Lang) -> str:
     first = inputs.scenarios[0]
     out = [f"<h2>{e(lang.t('h_happens'))}</h2>"]
-    if lang.code != "en":
-        out.append(f"<p class='small'>{e(lang.t('charts_in_english'))}</p>")
     if len(inputs.runs) > 1:
         bands = [Band(r.label, r.dates, r.share().mean(axis=0), *np.percentile(r.share(), [5, 95], axis=0))
                  for r in inputs.runs]
-        out.append(figure(compare_figure(bands, first), lang.t("alt_compare"), lang.t("cap_compare"), source))
-    for name, fig in figures(from_runs(inputs.runs[0], inputs.districts)).items():
-        caption = f"{inputs.runs[0].label}: {lang.t('cap_' + name)}"
-        out.append(figure(fig, lang.t("alt_" + name), caption, source))
+        out.append(figure(compare_figure(bands, first, lang), lang.t("alt_compare"), lang.t("cap_compare"), source))
+    for name, fig in figures(from_runs(inputs.runs[0], inputs.districts, lang), lang).items():
+        caption = f"{inputs.runs[0].label}: {lang.t(f'cap_{name}')}"
+        out.append(figure(fig, lang.t(f"alt_{name}"), caption, source))
     return "".join(out)
 
 
@@ -66,7 +68,7 @@ def attribution_section(attr: Attribution, source: str, lang: Lang) -> str:
     if ranked:
         fig, (ax,) = plots.new_figure(height=max(2.5, 0.42 * len(ranked) + 1.2))
         plots.contribution_bars(ax, [c.lever.name for c in ranked], [c.activations.estimate for c in ranked],
-                                [c.activations.low for c in ranked], [c.activations.high for c in ranked])
+                                [c.activations.low for c in ranked], [c.activations.high for c in ranked], lang)
         out.append(figure(fig, lang.t("alt_levers"), lang.t("cap_levers"), source))
         rows = [[lang.num(r["rank"]), e(r["lever"]), e(lang.kind(r["kind"])), lang.num(r["activations"]),
                  e(lang.t("range", low=lang.num(r["activations_low"]), high=lang.num(r["activations_high"]))),
@@ -77,7 +79,8 @@ def attribution_section(attr: Attribution, source: str, lang: Lang) -> str:
         out.append(f"<p>{e(lang.t('no_levers'))}</p>")
     months = [[e(lang.month(m.month)), lang.num(m.decisions), lang.num(m.activations), lang.pct(m.utilisation, 0),
                lang.num(m.wait_days, 1) if math.isfinite(m.wait_days) else e(lang.t("no_service")),
-               lang.num(m.gave_up), f"<strong>{e(lang.t(m.limited_by))}</strong>: {e(lang.t(_advice(m)))}"]
+               lang.num(m.gave_up),
+               f"<strong>{e(lang.t(m.limited_by))}</strong>: {e(lang.t(f'advice_{m.advice_key}'))}"]
               for m in attr.months]
     out.append(f"<h3>{e(lang.t('h_months'))}</h3><p>{e(lang.t('months_intro'))}</p>")
     out.append(table([lang.t(k) for k in ("col_month", "col_decisions", "col_activations", "col_use", "col_wait",
@@ -85,28 +88,22 @@ def attribution_section(attr: Attribution, source: str, lang: Lang) -> str:
     return "".join(out)
 
 
-def _advice(month: Any) -> str:
-    """The catalogue key of the month's advice (the same three cases as `Month.advice`)."""
-    if month.limited_by == "capacity":
-        return "advice_capacity"
-    return "advice_near" if month.near_capacity else "advice_demand"
-
-
 def scenario_section(inputs: ReportInputs, lang: Lang) -> str:
     out = [f"<h2>{e(lang.t('h_scenario'))}</h2>"]
-    if lang.code != "en":
-        out.append(f"<p class='small'>{e(lang.t('scenario_in_english'))}</p>")
+    if lang.t("scenario_language_note"):
+        out.append(f"<p class='small'>{e(lang.t('scenario_language_note'))}</p>")
     for r in inputs.runs:
         out.append(f"<h3>{e(r.label)}</h3>")
-        rows = [[e(t), e(x)] for t, x in describe(r.scenario)]
-        # The model's own words, in English with English numbers: marked so that browsers and
-        # translation tools know (and the Indonesian test can tell them apart).
-        out.append('<div lang="en">' + table(["topic", "what the scenario says"], rows) + "</div>")
+        rows = [[e(t), e(x)] for t, x in describe(r.scenario, lang)]
+        out.append(table([lang.t("col_topic"), lang.t("col_says")], rows))
     return "".join(out)
 
 
 def assumptions_of(inputs: ReportInputs) -> list[list[Assumption]]:
     return [read_assumptions(src) if src is not None and src.is_file() else [] for src in inputs.sources]
+
+
+KINDS = ("source", "derived", "assumption", "note")
 
 
 def assumptions_section(inputs: ReportInputs, lang: Lang) -> str:
@@ -131,11 +128,11 @@ def assumptions_section(inputs: ReportInputs, lang: Lang) -> str:
 def provenance_section(inputs: ReportInputs, lang: Lang) -> str:
     import ikdsim
 
-    versions = _versions()
+    versions = _versions(lang)
+    overrides = ", ".join(f"<code>{e(o)}</code>" for o in inputs.overrides) or e(lang.t("none"))
     rows = [["ikdsim", e(ikdsim.__version__)], *[[e(k), e(v)] for k, v in versions.items()],
             [e(lang.t("p_seed")), str(inputs.seed)], [e(lang.t("p_replicates")), str(inputs.replicates)],
-            [e(lang.t("p_overrides")), ", ".join(f"<code>{e(o)}</code>" for o in inputs.overrides)
-             or e(lang.t("none"))],
+            [e(lang.t("p_overrides")), overrides],
             [e(lang.t("p_random")), e(lang.t("p_random_text"))]]
     for r, source in zip(inputs.runs, inputs.sources, strict=True):
         sha = f"<code>{e(scenario_sha256(r.scenario))}</code> {e(lang.t('p_sha'))}"
@@ -146,7 +143,7 @@ def provenance_section(inputs: ReportInputs, lang: Lang) -> str:
     return f"<h2>{e(lang.t('h_provenance'))}</h2>" + table([lang.t("col_item"), lang.t("col_value")], rows)
 
 
-def _versions() -> dict[str, str]:
+def _versions(lang: Lang) -> dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
     out = {"python": platform.python_version()}
