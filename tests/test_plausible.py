@@ -89,3 +89,24 @@ def test_a_strong_requirement_is_not_flagged_but_a_strong_voluntary_rate_is() ->
 @pytest.mark.parametrize("name", sorted(bundled()))
 def test_bundled_scenarios_raise_no_warning(name: str) -> None:
     assert findings(load_scenario(name)) == []
+
+
+@pytest.mark.parametrize(
+    ("command", "options"),
+    [
+        ("compare", [str(DATA / "small.yaml"), "--replicates", "2"]),  # a plausible second scenario
+        ("solve", ["--lever", "adoption.word_of_mouth", "--min", "0", "--max", "0.2", "--tolerance", "0.1",
+                   "--replicates", "2"]),
+        ("report", ["--replicates", "2", "--no-attribution"]),
+    ],
+)
+def test_commands_that_run_a_scenario_print_its_warnings(tmp_path: Path, command: str, options: list[str]) -> None:
+    path, text = implausible(tmp_path)
+    out = tmp_path / ("report.html" if command == "report" else "out")
+    horizon = ["--set", "horizon.end=2026-02-01", "--set", "target.by=2026-02-01"]
+    result = runner.invoke(app, [command, str(path), *horizon, *options, "-w", "1", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    warnings = [w for w in result.stderr.splitlines() if w.startswith("warning:")]
+    assert len(warnings) == 2, result.stderr
+    assert f"city.yaml:{line(text, 'total: 600')}: population.total" in warnings[0]
+    assert "warning" not in result.stdout

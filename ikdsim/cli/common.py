@@ -18,6 +18,7 @@ from ikdsim.errors import InputError
 
 if TYPE_CHECKING:
     from ikdsim.experiments.progress import Progress
+    from ikdsim.scenario.schema import Scenario
 
 console = Console()
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -96,10 +97,16 @@ def bar(label: str) -> Progress:
     return BarProgress(label, lines=False, console=err_console)
 
 
-def load(sources: Sequence[str], overrides: Sequence[str]) -> list[Any]:
-    from ikdsim.scenario.loader import load_scenario
+def load(sources: Sequence[str], overrides: Sequence[str]) -> list[Scenario]:
+    """The scenarios every command runs, with their plausibility warnings printed (never fatal)."""
+    from ikdsim.scenario.plausible import load_with_warnings
 
-    return [load_scenario(s, overrides) for s in sources]
+    specs = []
+    for source in sources:
+        spec, warnings = load_with_warnings(source, overrides)
+        print_warnings(warnings)
+        specs.append(spec)
+    return specs
 
 
 def source_path(source: str) -> Path | None:

@@ -10,7 +10,16 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from ikdsim.cli.common import FixedInputsOpt, console, print_json, print_warnings, say, user_errors, with_fixed_inputs
+from ikdsim.cli.common import (
+    FixedInputsOpt,
+    console,
+    load,
+    print_json,
+    print_warnings,
+    say,
+    user_errors,
+    with_fixed_inputs,
+)
 from ikdsim.cli.options import JsonOpt
 from ikdsim.errors import InputError
 from ikdsim.scenario.bundled import DEFAULT_SCENARIO, bundled
@@ -75,10 +84,7 @@ def run(
         from ikdsim.io.folders import check_destination, default_folder
         from ikdsim.io.run_outputs import write_run
         from ikdsim.model.engine import simulate
-        from ikdsim.scenario.plausible import load_with_warnings
-
-        spec, warnings = load_with_warnings(scenario or DEFAULT_SCENARIO, with_fixed_inputs(set_, fixed_inputs))
-        print_warnings(warnings)
+        (spec,) = load([scenario or DEFAULT_SCENARIO], with_fixed_inputs(set_, fixed_inputs))
         folder = out or default_folder(spec.name, what="scenario name")
         check_destination(folder, force)  # before the run: a refusal should not cost a simulation
         if replicates is not None:
