@@ -43,6 +43,9 @@ def test_current_value_and_location_name_list_items_by_index() -> None:
     assert ref.current == data["channels"]["service_points"][1]["counters"] == 2
     assert paths.locate(data, ["channels", "service_points", "kel-north", "counters"]) == ref.loc
     assert paths.locate(data, ["channels", "service_points", "nowhere"]) is None
+    # and back: the path a user writes, the item by its name
+    assert paths.path_of(data, ref.loc) == "channels.service_points.kel-north.counters"
+    assert paths.path_of({"xs": [{"v": 1}]}, ("xs", 0, "v")) == "xs.[0].v"
 
 
 def test_a_mapping_key_the_data_does_not_hold_is_unset_not_an_error() -> None:

@@ -104,7 +104,7 @@ def test_every_command_reports_the_same_date_reached(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
     from ikdsim.cli.app import app
-    from ikdsim.experiments.summary import SUMMARY_FILE
+    from ikdsim.io.layout import SweepFiles
     from ikdsim.reporting.i18n import Lang
     from ikdsim.scenario.loader import dump_yaml
 
@@ -142,7 +142,7 @@ def test_every_command_reports_the_same_date_reached(tmp_path: Path) -> None:
     )
     invoke("sweep", str(sweep), "--workers", "1", "--out", str(tmp_path / "sweep"))
     invoke("sweep-summary", str(tmp_path / "sweep"))
-    with (tmp_path / "sweep" / SUMMARY_FILE).open() as fh:
+    with (tmp_path / "sweep" / SweepFiles.points_summary).open() as fh:
         (point,) = list(csv.DictReader(fh))
 
     report = tmp_path / "report.html"

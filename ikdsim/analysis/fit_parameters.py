@@ -35,7 +35,7 @@ def parse_fit(scenario: Scenario, text: str) -> FitParameter:
     path, _, limits = text.partition("=")
     lever = lever_field(scenario, path.strip(), option="--fit")
     if lever.kind != "number":
-        what = {"integer": "an integer", "date": "a date"}.get(str(lever.kind), f"a {lever.type_name}")
+        what = ("an " if lever.type_name[0] in "aeiou" else "a ") + lever.type_name  # words of paths.kind_of
         raise InputError(
             f"--fit {text}: {lever.path} is {what}; calibrate fits continuous numbers "
             "(use solve or a sweep for integers and dates)"

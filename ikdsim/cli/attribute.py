@@ -67,6 +67,7 @@ def attribute(
     with user_errors():
         from ikdsim.analysis.attribute import attribute as run_attribute
         from ikdsim.io.folders import atomic_folder
+        from ikdsim.io.layout import AttributeFiles
 
         (spec,) = load([scenario], with_fixed_inputs(set_, fixed_inputs))
         folder = out_folder(out, spec.name, "attribution", force)
@@ -81,10 +82,11 @@ def attribute(
                 progress=bar("runs"),
             )
         with atomic_folder(folder, force) as tmp:
-            write_rows(tmp / "attribution.csv", result.table())
-            write_rows(tmp / "months.csv", [m.row() for m in result.months])
+            files = AttributeFiles(tmp)
+            write_rows(files.attribution, result.table())
+            write_rows(files.months, [m.row() for m in result.months])
             if plot:
-                _attribution_plot(result, tmp / "attribution.png")
+                _attribution_plot(result, files.plot)
         if as_json:  # attribution.csv and months.csv in one document
             print_json({"levers": result.table(), "months": [m.row() for m in result.months]})
         else:

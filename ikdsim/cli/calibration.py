@@ -172,11 +172,12 @@ def _target(spec: Any, source: str) -> tuple[str, Any]:
 
 
 def _calibrated_text(spec: Any, target: tuple[str, Any] | None, folder: Path, calibrated: Any) -> str:
+    from ikdsim.io.layout import CalibrationFiles
     from ikdsim.scenario.loader import dump_yaml, scenario_to_data
 
     if target is None:
         data = scenario_to_data(calibrated.model_copy(update={"posterior": None}))
-        data["posterior"] = "posterior.csv"
+        data["posterior"] = CalibrationFiles.posterior
         return (
             f"# Written by ikdsim calibrate --method bayes from {spec.name}: the full scenario, whose uncertain\n"
             "# inputs are drawn from the posterior in posterior.csv (next to this file). Sources and comments\n"
@@ -189,7 +190,7 @@ def _calibrated_text(spec: Any, target: tuple[str, Any] | None, folder: Path, ca
         f"# Written by ikdsim calibrate --method bayes: {scenario.name} with its unknowns drawn from what the\n"
         f"# counts of {spec.name} say about them (posterior.csv, next to this file); unknowns the calibration\n"
         "# did not cover keep their ranges. A relative extends: is relative to this file.\n"
-        + dump_yaml({"extends": base, "name": f"{scenario.name}-calibrated", "posterior": "posterior.csv"})
+        + dump_yaml({"extends": base, "name": f"{scenario.name}-calibrated", "posterior": CalibrationFiles.posterior})
     )
 
 
@@ -199,6 +200,7 @@ def _bayes(spec: Any, observed: Any, particles: int, dispersion: float | None, h
     from ikdsim.analysis.bayes import calibrate_bayes
     from ikdsim.analysis.observations import from_scenario
     from ikdsim.io.folders import atomic_folder
+    from ikdsim.io.layout import CalibrationFiles
     from ikdsim.io.tables import write_json
     from ikdsim.scenario.posterior import posterior_csv
 
@@ -216,14 +218,15 @@ def _bayes(spec: Any, observed: Any, particles: int, dispersion: float | None, h
             fit_runs = run_replicates([calibrated], 40, result.seed, executor=engine.executor)[0]
     text = _calibrated_text(spec, target, folder, calibrated)
     with atomic_folder(folder, force) as tmp:
-        (tmp / "posterior.csv").write_text(
+        files = CalibrationFiles(tmp)
+        (files.posterior).write_text(
             posterior_csv(result.result.names, result.draws(), result.result.weights.tolist()), encoding="utf-8"
         )
-        (tmp / "scenario.calibrated.yaml").write_text(text, encoding="utf-8")
-        write_json(tmp / "calibration.json", result.summary())
-        write_rows(tmp / "predictive.csv", result.predictive_rows())
+        (files.calibrated).write_text(text, encoding="utf-8")
+        write_json(files.summary, result.summary())
+        write_rows(files.predictive, result.predictive_rows())
         if fit_runs is not None:
-            _fit_plot(fit_runs, result, tmp / "fit.png")
+            _fit_plot(fit_runs, result, files.plot)
     if as_json:  # calibration.json
         print_json(result.summary())
     else:
@@ -236,10 +239,11 @@ def _bayes(spec: Any, observed: Any, particles: int, dispersion: float | None, h
 
 
 def _calibrated(spec: Any, result: Any) -> Any:
+    from ikdsim.io.layout import CalibrationFiles
     from ikdsim.scenario.uncertain import Posterior
 
     posterior = Posterior(
-        source="posterior.csv", names=result.result.names, draws=result.draws(),
+        source=CalibrationFiles.posterior, names=result.result.names, draws=result.draws(),
         weights=result.result.weights.tolist(),
     )
     return spec.model_copy(update={"name": f"{spec.name}-calibrated", "posterior": posterior})
@@ -292,6 +296,7 @@ def _point(spec: Any, scenario: str, fit: list[str], observed: Any, replicates: 
     from ikdsim.analysis.calibrate import calibrate as run_calibrate
     from ikdsim.analysis.scenario_file import edited_text
     from ikdsim.io.folders import atomic_folder
+    from ikdsim.io.layout import CalibrationFiles
     from ikdsim.io.tables import write_json
 
     with started_engine(workers, dask, scheduler) as engine:
@@ -312,14 +317,15 @@ def _point(spec: Any, scenario: str, fit: list[str], observed: Any, replicates: 
 
             fit_runs = run_replicates([calibrated], replicates, result.seed, executor=engine.executor)[0]
     with atomic_folder(folder, force) as tmp:
-        write_json(tmp / "calibration.json", result.summary())
-        write_rows(tmp / "fit.csv", result.fit_rows())
-        write_rows(tmp / "evaluations.csv", result.evaluation_rows())
+        files = CalibrationFiles(tmp)
+        write_json(files.summary, result.summary())
+        write_rows(files.fit, result.fit_rows())
+        write_rows(files.evaluations, result.evaluation_rows())
         if result.profile:
-            write_rows(tmp / "profile.csv", result.profile)
-        (tmp / "scenario.calibrated.yaml").write_text(text, encoding="utf-8")
+            write_rows(files.profile, result.profile)
+        (files.calibrated).write_text(text, encoding="utf-8")
         if fit_runs is not None:
-            _fit_plot(fit_runs, result, tmp / "fit.png")
+            _fit_plot(fit_runs, result, files.plot)
     if as_json:  # calibration.json
         print_json(result.summary())
     else:

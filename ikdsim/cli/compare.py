@@ -62,8 +62,9 @@ def compare(
     with user_errors():
         from ikdsim.analysis.compare import compare as run_compare
         from ikdsim.io.folders import atomic_folder
+        from ikdsim.io.layout import CompareFiles
         from ikdsim.io.tables import write_json
-        from ikdsim.scenario.loader import dump_yaml, scenario_sha256, scenario_to_data
+        from ikdsim.scenario.loader import scenario_sha256
 
         if len(scenarios) < 2:
             raise InputError("compare needs at least two scenarios: a baseline and one to compare with it")
@@ -81,13 +82,14 @@ def compare(
             ],
         }
         with atomic_folder(folder, force) as tmp:
-            write_rows(tmp / "comparison.csv", result.table())
-            write_rows(tmp / "scenarios.csv", result.scenario_rows())
-            write_rows(tmp / "replicates.csv", result.replicate_rows())
-            write_rows(tmp / "paths.csv", result.path_rows())
-            write_rows(tmp / "outlook.csv", result.outlook_rows())
-            write_json(tmp / "compare.json", about)
-            (tmp / "scenario.resolved.yaml").write_text(dump_yaml(scenario_to_data(specs[0])), encoding="utf-8")
+            files = CompareFiles(tmp)
+            write_rows(files.comparison, result.table())
+            write_rows(files.scenarios, result.scenario_rows())
+            write_rows(files.replicates, result.replicate_rows())
+            write_rows(files.paths, result.path_rows())
+            write_rows(files.outlook, result.outlook_rows())
+            write_json(files.summary, about)
+            files.write_scenario(specs[0])
             if plot:
                 from ikdsim.reporting.figures import write_plots
 

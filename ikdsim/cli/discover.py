@@ -64,6 +64,7 @@ def discover(
         from ikdsim.analysis.discovery import choose, prim, simplify
         from ikdsim.experiments.replicates import run_replicates
         from ikdsim.io.folders import atomic_folder
+        from ikdsim.io.layout import DiscoverFiles
         from ikdsim.io.tables import write_json
 
         (spec,) = load([scenario], set_ or [])
@@ -91,13 +92,14 @@ def discover(
             summary["box"] = _box_row(-1, chosen, names)
             summary["box"]["restricted"] = [names[i] for i in chosen.restricted(trajectory[0])]
         with atomic_folder(folder, force) as tmp:
-            write_json(tmp / "discovery.json", summary)
-            write_rows(tmp / "inputs.csv", [
+            files = DiscoverFiles(tmp)
+            write_json(files.summary, summary)
+            write_rows(files.inputs, [
                 {"replicate": r.replicate, **dict(zip(names, row, strict=True)), "case": bool(c)}
                 for r, row, c in zip(runs.records, x.tolist(), y, strict=True)
             ])
             if rows:
-                write_rows(tmp / "trajectory.csv", rows)
+                write_rows(files.trajectory, rows)
         console.print(f"{spec.name}: {found} of {replicates} futures show {case}.")
         if chosen is None:
             hint = ("" if found else " Look for a lower bar with --above, e.g. --above 0.2.")

@@ -22,6 +22,7 @@ from ikdsim.cli.options import (
 )
 from ikdsim.errors import InputError
 from ikdsim.io.folders import default_folder
+from ikdsim.io.layout import SweepFiles
 from ikdsim.scenario.limits import MAX_SENSITIVITY_N
 
 if TYPE_CHECKING:
@@ -40,8 +41,8 @@ def _check_out(folder: Path, resume: bool, force: bool) -> None:
     if resume and force:
         raise InputError("give --resume (continue) or --force (start again), not both")
     if resume and folder.exists():
-        if not (folder / "manifest.json").is_file():
-            raise InputError(f"{folder}: not a sweep folder (no manifest.json); nothing to resume")
+        if not SweepFiles(folder).manifest.is_file():
+            raise InputError(f"{folder}: not a sweep folder (no {SweepFiles.manifest}); nothing to resume")
         return
     if folder.exists() and not force:
         raise InputError(
@@ -122,11 +123,12 @@ def sweep_summary(
 ) -> None:
     """Per point: mean and 95 % interval of each output; the points that reach the target."""
     with user_errors():
-        from ikdsim.experiments.summary import SUMMARY_FILE, TARGET_FILE, write_summary
+        from ikdsim.experiments.summary import write_summary
+
 
         summary = write_summary(folder, threshold)
         print_point_summary(summary, top)
-        written = [SUMMARY_FILE] + ([TARGET_FILE] if summary.has_target else [])
+        written = [SweepFiles.points_summary] + ([SweepFiles.target_points] if summary.has_target else [])
         if plot:
             from ikdsim.reporting.figures import write_plots
 
@@ -284,7 +286,7 @@ def _write_indices(folder: Path, indices: Indices) -> None:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["method", *indices.header])
     writer.writerows([[indices.method, *(fmt(v) for v in row)] for row in indices.rows])
-    SweepFolder(folder).write_text("sensitivity.csv", buffer.getvalue())
+    SweepFolder(folder).write_text(SweepFiles.sensitivity, buffer.getvalue())
 
 
 def _print_indices(indices: Indices) -> None:

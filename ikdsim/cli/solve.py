@@ -70,6 +70,7 @@ def solve(
         from ikdsim.analysis.solve import check_lever, parse_bound
         from ikdsim.analysis.solve import solve as run_solve
         from ikdsim.io.folders import atomic_folder
+        from ikdsim.io.layout import SolveFiles
         from ikdsim.io.tables import write_json
 
         (spec,) = load([scenario], with_fixed_inputs(set_, fixed_inputs))
@@ -98,10 +99,11 @@ def solve(
                 progress=bar("runs"),
             )
         with atomic_folder(folder, force) as tmp:
-            write_rows(tmp / "solve.csv", [p.row(probability) for p in result.curve()])
-            write_json(tmp / "solve.json", result.summary())
+            files = SolveFiles(tmp)
+            write_rows(files.curve, [p.row(probability) for p in result.curve()])
+            write_json(files.summary, result.summary())
             if plot:
-                _solve_plot(result, tmp / "probability.png")
+                _solve_plot(result, files.plot)
         if as_json:  # solve.json with the curve of solve.csv
             print_json({**result.summary(), "curve": [p.row(probability) for p in result.curve()]})
         else:

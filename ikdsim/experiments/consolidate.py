@@ -14,7 +14,8 @@ from typing import Any
 
 from ikdsim._optional import require
 from ikdsim.experiments.design import Design, run_key
-from ikdsim.experiments.storage import PATHS, PATHS_FILE, RUNS_FILE, SweepFolder, axis_array
+from ikdsim.experiments.storage import PATHS, SweepFolder, axis_array
+from ikdsim.io.layout import SweepFiles
 
 PointHash = tuple[str | None, str | None]
 BLOCK_ROWS = 16384
@@ -102,7 +103,7 @@ def write_final(design: Design, hashes: Sequence[PointHash], folder: SweepFolder
 
     if save_paths:
         meta = {"ikdsim.first_date": design.base.horizon.start.isoformat()}
-        folder.write_blocks(PATHS_FILE, paths_blocks(design, hashes, folder), meta, BLOCK_ROWS)
+        folder.write_blocks(SweepFiles.paths, paths_blocks(design, hashes, folder), meta, BLOCK_ROWS)
     metadata = {
         "ikdsim.sweep": design.name,
         "ikdsim.seed": str(design.seed),
@@ -110,4 +111,4 @@ def write_final(design: Design, hashes: Sequence[PointHash], folder: SweepFolder
         "ikdsim.base_scenario_sha256": scenario_sha256(design.base),
     }
     # Written last: its presence means the sweep is complete.
-    folder.write_blocks(RUNS_FILE, runs_blocks(design, hashes, folder), metadata, BLOCK_ROWS)
+    folder.write_blocks(SweepFiles.runs, runs_blocks(design, hashes, folder), metadata, BLOCK_ROWS)

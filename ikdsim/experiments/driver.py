@@ -25,7 +25,8 @@ from ikdsim.experiments.design import Design, run_key
 from ikdsim.experiments.executors import Engine
 from ikdsim.experiments.progress import NoProgress, Progress
 from ikdsim.experiments.runner import RunRecord, RunTask, batch_size_for, stream_batches
-from ikdsim.experiments.storage import MANIFEST, POINTS_FILE, RunRow, SweepFolder
+from ikdsim.experiments.storage import RunRow, SweepFolder
+from ikdsim.io.layout import SweepFiles
 from ikdsim.io.tables import fmt
 from ikdsim.scenario.loader import dump_yaml, scenario_sha256
 
@@ -96,7 +97,7 @@ def run_sweep(
         folder = SweepFolder.open(out)
         manifest = folder.read_manifest()
         for name, text in files.items():
-            if name != MANIFEST:
+            if name != SweepFiles.manifest:
                 folder.write_text(name, text)
         # The sweep file may have changed (more replicates, more points): describe the current
         # design, keep the history.
@@ -235,8 +236,8 @@ def _folder_files(design: Design, hashes: list[PointHash], manifest: dict[str, A
     for i, (point, (sha, err)) in enumerate(zip(design.points, hashes, strict=True)):
         writer.writerow([i, *(fmt(v) for v in point), sha or "", err or ""])
     return {
-        MANIFEST: json.dumps(manifest, indent=2) + "\n",
-        "sweep.yaml": design.source.read_text(encoding="utf-8"),
-        "scenario.resolved.yaml": dump_yaml(design.base_data),
-        POINTS_FILE: buffer.getvalue(),
+        SweepFiles.manifest: json.dumps(manifest, indent=2) + "\n",
+        SweepFiles.design: design.source.read_text(encoding="utf-8"),
+        SweepFiles.scenario: dump_yaml(design.base_data),
+        SweepFiles.points: buffer.getvalue(),
     }

@@ -30,9 +30,10 @@ import numpy as np
 from ikdsim.analysis.uncertainty import FAN, fan
 from ikdsim.experiments.replicates import BANDS, Runs
 from ikdsim.io.folders import atomic_folder
+from ikdsim.io.layout import ReplicateFiles
 from ikdsim.io.tables import write_csv, write_json
 from ikdsim.model import columns
-from ikdsim.scenario.loader import dump_yaml, scenario_sha256, scenario_to_data
+from ikdsim.scenario.loader import scenario_sha256
 from ikdsim.stats import Interval, json_number, mean_interval
 
 QUANTILES = (5, 50, 95)
@@ -150,13 +151,12 @@ def fan_rows(reps: Runs) -> tuple[list[str], list[list[Any]]]:
 def write_replicates(reps: Runs, out: Path, force: bool = False) -> dict[str, Any]:
     result = summary(reps)
     with atomic_folder(out, force) as tmp:
-        header, rows = daily_rows(reps)
-        write_csv(tmp / "daily.csv", header, rows)
-        header, rows = replicate_rows(reps)
-        write_csv(tmp / "replicates.csv", header, rows)
-        write_json(tmp / "summary.json", result)
+        files = ReplicateFiles(tmp)
+        write_csv(files.daily, *daily_rows(reps))
+        write_csv(files.replicates, *replicate_rows(reps))
+        write_json(files.summary, result)
         if reps.records[0].inputs:
-            write_csv(tmp / "inputs.csv", *inputs_rows(reps))
-            write_csv(tmp / "fan.csv", *fan_rows(reps))
-        (tmp / "scenario.resolved.yaml").write_text(dump_yaml(scenario_to_data(reps.scenario)), encoding="utf-8")
+            write_csv(files.inputs, *inputs_rows(reps))
+            write_csv(files.fan, *fan_rows(reps))
+        files.write_scenario(reps.scenario)
     return result

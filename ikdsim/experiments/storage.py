@@ -32,16 +32,14 @@ from ikdsim._optional import require
 from ikdsim.errors import InputError
 from ikdsim.experiments.samplers import Axis, Column
 from ikdsim.experiments.sweep import OUTPUTS
+from ikdsim.io.layout import SweepFiles
 
-MANIFEST = "manifest.json"
 CHUNKS = "chunks"
 PATHS = "paths"
-RUNS_FILE = "runs.parquet"
-PATHS_FILE = "paths.parquet"
-POINTS_FILE = "points.csv"
 LOCK = ".lock"
 # Files derived from the chunks; removed when a session starts so that none can be stale.
-FINAL_FILES = (RUNS_FILE, PATHS_FILE, "points_summary.csv", "target_points.csv", "sensitivity.csv")
+FINAL_FILES = (SweepFiles.runs, SweepFiles.paths, SweepFiles.points_summary, SweepFiles.target_points,
+               SweepFiles.sensitivity)
 
 
 @dataclass
@@ -86,8 +84,8 @@ class SweepFolder:
     @classmethod
     def open(cls, out: Path) -> SweepFolder:
         """Open an existing sweep folder to resume it."""
-        if not (out / MANIFEST).is_file():
-            raise InputError(f"{out}: not a sweep folder (no {MANIFEST}); nothing to resume")
+        if not (out / SweepFiles.manifest).is_file():
+            raise InputError(f"{out}: not a sweep folder (no {SweepFiles.manifest}); nothing to resume")
         if not os.access(out, os.W_OK | os.X_OK):
             raise InputError(f"{out}: cannot write into the sweep folder (permission denied)")
         folder = cls(out)
@@ -125,13 +123,13 @@ class SweepFolder:
 
     def read_manifest(self) -> dict[str, Any]:
         try:
-            data: dict[str, Any] = json.loads((self.path / MANIFEST).read_text(encoding="utf-8"))
+            data: dict[str, Any] = json.loads((self.path / SweepFiles.manifest).read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            raise InputError(f"{self.path / MANIFEST}: unreadable ({exc})") from None
+            raise InputError(f"{self.path / SweepFiles.manifest}: unreadable ({exc})") from None
         return data
 
     def write_manifest(self, data: dict[str, Any]) -> None:
-        self.write_text(MANIFEST, json.dumps(data, indent=2) + "\n")
+        self.write_text(SweepFiles.manifest, json.dumps(data, indent=2) + "\n")
 
     def write_text(self, name: str, text: str) -> None:
         with self._writing(self.path / name) as tmp:

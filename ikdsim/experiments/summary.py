@@ -20,12 +20,11 @@ import numpy as np
 
 from ikdsim._optional import require
 from ikdsim.errors import InputError
-from ikdsim.experiments.storage import RUNS_FILE, SweepFolder
+from ikdsim.experiments.storage import SweepFolder
 from ikdsim.experiments.sweep import OUTPUTS
+from ikdsim.io.layout import SweepFiles
 from ikdsim.stats import day_quantiles, json_number, mean_interval, wilson
 
-SUMMARY_FILE = "points_summary.csv"
-TARGET_FILE = "target_points.csv"
 FIXED = ("point", "replicate", "seed", "run_key", "scenario_sha256", "error")
 
 
@@ -41,14 +40,14 @@ class PointSummary:
 
 def read_runs(folder: Path, columns: list[str] | None = None) -> Any:
     pq = require("pyarrow.parquet")
-    file = folder / RUNS_FILE
+    file = folder / SweepFiles.runs
     if not file.is_file():
-        if (folder / "manifest.json").is_file():
+        if SweepFiles(folder).manifest.is_file():
             raise InputError(
-                f"{folder}: the sweep has not finished ({RUNS_FILE} is missing); "
+                f"{folder}: the sweep has not finished ({SweepFiles.runs} is missing); "
                 "complete it with `ikdsim sweep SWEEP.yaml --out DIR --resume`"
             )
-        raise InputError(f"{folder}: not a sweep folder (no {RUNS_FILE} or manifest.json)")
+        raise InputError(f"{folder}: not a sweep folder (no {SweepFiles.runs} or {SweepFiles.manifest})")
     try:
         return pq.read_table(file, columns=columns)
     except Exception as exc:
@@ -59,7 +58,7 @@ def point_batches(folder: Path, rows: int = 8192) -> tuple[list[str], Iterator[d
     """Column names and the runs table in batches of plain values, never all of it at once."""
     pq = require("pyarrow.parquet")
     read_runs(folder, columns=["point"])  # the same checks and messages as a full read
-    parquet = pq.ParquetFile(folder / RUNS_FILE)
+    parquet = pq.ParquetFile(folder / SweepFiles.runs)
     return list(parquet.schema_arrow.names), (b.to_pydict() for b in parquet.iter_batches(batch_size=rows))
 
 
@@ -132,8 +131,8 @@ def write_summary(folder: Path, threshold: float = 0.8) -> PointSummary:
 
     summary = summarise_points(*point_batches(folder), threshold)
     store = SweepFolder(folder)
-    for name, rows in ((SUMMARY_FILE, summary.rows), (TARGET_FILE, summary.reaching)):
-        if name == TARGET_FILE and not summary.has_target:
+    for name, rows in ((SweepFiles.points_summary, summary.rows), (SweepFiles.target_points, summary.reaching)):
+        if name == SweepFiles.target_points and not summary.has_target:
             continue
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")

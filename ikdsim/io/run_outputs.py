@@ -1,14 +1,14 @@
-"""The output folder of one run: daily.csv, districts.csv, summary.json, scenario.resolved.yaml."""
+"""The output folder of one run (`ikdsim.io.layout.RunFiles`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from ikdsim.io.folders import atomic_folder
+from ikdsim.io.layout import RunFiles
 from ikdsim.io.tables import write_csv, write_json
 from ikdsim.model import columns
 from ikdsim.model.results import Result
-from ikdsim.scenario.loader import dump_yaml, scenario_to_data
 
 DAILY_LEAD = list(columns.LEAD)
 
@@ -20,9 +20,10 @@ def daily_columns(result: Result) -> list[str]:
 
 def write_run(result: Result, out: Path, force: bool = False) -> Path:
     with atomic_folder(out, force) as tmp:
+        files = RunFiles(tmp)
         columns = daily_columns(result)
         write_csv(
-            tmp / "daily.csv",
+            files.daily,
             columns,
             (
                 [date.isoformat(), day, *(result.daily[c][day] for c in columns[2:])]
@@ -31,7 +32,7 @@ def write_run(result: Result, out: Path, force: bool = False) -> Path:
         )
         shares = result.district_shares()
         write_csv(
-            tmp / "districts.csv",
+            files.districts,
             ["date", "district", "activated", "activated_share"],
             (
                 [date.isoformat(), name, result.district_activated[day, d], shares[day, d]]
@@ -39,6 +40,6 @@ def write_run(result: Result, out: Path, force: bool = False) -> Path:
                 for d, name in enumerate(result.districts)
             ),
         )
-        write_json(tmp / "summary.json", result.summary)
-        (tmp / "scenario.resolved.yaml").write_text(dump_yaml(scenario_to_data(result.scenario)), encoding="utf-8")
+        write_json(files.summary, result.summary)
+        files.write_scenario(result.scenario)
     return out

@@ -13,6 +13,7 @@ from typing import Any
 
 from ikdsim.errors import InputError
 from ikdsim.scenario.loader import Loc, parse_yaml
+from ikdsim.scenario.paths import path_of
 
 
 @dataclass(frozen=True)
@@ -72,21 +73,8 @@ def read_assumptions(path: Path) -> list[Assumption]:
         if not note:
             continue
         loc = by_line[line]
-        out.append(Assumption(_label(doc.data, loc), _value(doc.data, loc), classify(note), note))
+        out.append(Assumption(path_of(doc.data, loc), _value(doc.data, loc), classify(note), note))
     return out
-
-
-def _label(data: Any, loc: Loc) -> str:
-    parts: list[str] = []
-    node = data
-    for part in loc:
-        node = node[part]
-        if isinstance(part, int):
-            name = node.get("name") if isinstance(node, dict) else None
-            parts.append(str(name) if name is not None else f"[{part}]")
-        elif part != "name":
-            parts.append(part)
-    return ".".join(parts)
 
 
 def _value(data: Any, loc: Loc) -> str:

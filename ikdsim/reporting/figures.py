@@ -20,6 +20,7 @@ import numpy as np
 from ikdsim.errors import InputError
 from ikdsim.experiments.replicates import Runs
 from ikdsim.io.folders import write_error
+from ikdsim.io.layout import CompareFiles, ReplicateFiles, ResultFiles, RunFiles, SweepFiles
 from ikdsim.model import columns
 from ikdsim.model.assembly import walk_in as walk_in_channels
 from ikdsim.reporting import plots
@@ -144,7 +145,7 @@ def _column(header: list[str], rows: list[list[str]], name: str) -> np.ndarray:
 
 
 def _scenario_of(folder: Path) -> Scenario | None:
-    path = folder / "scenario.resolved.yaml"
+    path = ResultFiles(folder).scenario
     if not path.is_file():
         return None
     from ikdsim.scenario.loader import load_scenario
@@ -154,9 +155,11 @@ def _scenario_of(folder: Path) -> Scenario | None:
 
 def load_result_dir(folder: Path) -> PlotData:
     """Plot data from the folder of `run` or `run --replicates`."""
-    header, rows = _read_csv(folder / "daily.csv")
+    # A run's and a replicate set's daily.csv share the name; their columns tell them apart.
+    run, reps = RunFiles(folder), ReplicateFiles(folder)
+    header, rows = _read_csv(run.daily)
     if "date" not in header:
-        raise InputError(f"{folder / 'daily.csv'}: no 'date' column; is this an ikdsim result folder?")
+        raise InputError(f"{run.daily}: no 'date' column; is this an ikdsim result folder?")
     dates = [dt.date.fromisoformat(r[header.index("date")]) for r in rows]
     scenario = _scenario_of(folder)
     label = scenario.name if scenario else folder.name
@@ -173,14 +176,14 @@ def load_result_dir(folder: Path) -> PlotData:
             points = [columns.channel_of(c) for c in walk_in_channels(scenario)[0]]
             served = sum((data.channels.get(p, np.zeros(len(dates))) for p in points), np.zeros(len(dates)))
             data.served = Band(ENGLISH.t("plot_walk_in"), dates, served)
-        data.districts = _last_day_districts(folder / "districts.csv")
+        data.districts = _last_day_districts(run.districts)
     elif "activated_share_mean" in header:  # replicates
         data.share = _band(header, rows, "activated_share", dates, ENGLISH.t("plot_mean_band", name=label))
         if "waiting_mean" in header:
             data.waiting = _band(header, rows, "waiting", dates, ENGLISH.t("plot_waiting"))
-        data.channel_totals, data.cause_totals = _replicate_totals(folder / "replicates.csv")
+        data.channel_totals, data.cause_totals = _replicate_totals(reps.replicates)
     else:
-        raise InputError(f"{folder / 'daily.csv'}: neither activated_share nor activated_share_mean; not a run folder")
+        raise InputError(f"{run.daily}: neither activated_share nor activated_share_mean; not a run folder")
     return data
 
 
@@ -214,7 +217,7 @@ def _last_day_districts(path: Path) -> dict[str, float]:
 
 
 def load_compare_dir(folder: Path) -> tuple[list[Band], Scenario | None]:
-    header, rows = _read_csv(folder / "paths.csv")
+    header, rows = _read_csv(CompareFiles(folder).paths)
     by_scenario: dict[str, list[list[str]]] = {}
     for r in rows:
         by_scenario.setdefault(r[header.index("scenario")], []).append(r)
@@ -311,23 +314,23 @@ def write_plots(result_dir: Path, out: Path | None = None) -> list[Path]:
     except OSError as exc:
         raise write_error(target, exc) from None
     written: list[Path] = []
-    if (folder / "paths.csv").is_file():
+    if CompareFiles(folder).paths.is_file():
         bands, scenario = load_compare_dir(folder)
-        path = target / "compare.png"
+        path = CompareFiles(target).plot
         plots.save(compare_figure(bands, scenario), path)
         written.append(path)
-    if (folder / "points_summary.csv").is_file():
-        path = target / "sweep.png"
-        plots.save(sweep_figure(folder / "points_summary.csv"), path)
+    if (summary := SweepFiles(folder).points_summary).is_file():
+        path = SweepFiles(target).plot
+        plots.save(sweep_figure(summary), path)
         written.append(path)
-    if (folder / "daily.csv").is_file():
+    if RunFiles(folder).daily.is_file():
         for name, fig in figures(load_result_dir(folder)).items():
             path = target / f"{name}.png"
             plots.save(fig, path)
             written.append(path)
     if not written:
         raise InputError(
-            f"{folder}: nothing to plot (expected daily.csv from run, paths.csv from compare, "
-            "or points_summary.csv from sweep-summary)"
+            f"{folder}: nothing to plot (expected {RunFiles.daily} from run, {CompareFiles.paths} from compare, "
+            f"or {SweepFiles.points_summary} from sweep-summary)"
         )
     return written

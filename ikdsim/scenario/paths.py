@@ -95,6 +95,21 @@ def locate(data: Any, path: str | Sequence[str]) -> Loc | None:
         return None
 
 
+def path_of(data: Any, loc: Loc) -> str:
+    """The inverse of `locate`: a data location as the path a user writes, items by their name
+    where they have one (`services.health.conversion`), else by index (`[2]`)."""
+    parts: list[str] = []
+    node = data
+    for part in loc:
+        node = node[part]
+        if isinstance(part, int):
+            name = node.get("name") if isinstance(node, dict) else None
+            parts.append(str(name) if name is not None else f"[{part}]")
+        elif part != "name":
+            parts.append(part)
+    return ".".join(parts)
+
+
 def field_names(model: type[BaseModel], loc: Loc) -> list[str]:
     """The field names allowed at `loc` (list items as indexes), for 'unknown field' messages."""
     annotation: Any = model
