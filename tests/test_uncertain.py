@@ -17,7 +17,7 @@ from ikdsim.analysis.uncertainty import evppi, first_order, input_share
 from ikdsim.cli.app import app
 from ikdsim.errors import InputError
 from ikdsim.experiments.runner import RunTask, execute
-from ikdsim.scenario import uncertain
+from ikdsim.scenario import distributions, uncertain
 from ikdsim.scenario.loader import dump_yaml
 
 runner = CliRunner()
@@ -59,7 +59,7 @@ def with_block(block: dict[str, Any] | None = None) -> Any:
 def test_quantiles_match_scipy(spec: dict[str, Any], reference: Any) -> None:
     from pydantic import TypeAdapter
 
-    unknown = TypeAdapter(uncertain.Unknown).validate_python({"fields": ["x"], **spec})
+    unknown = TypeAdapter(distributions.Unknown).validate_python({"fields": ["x"], **spec})
     for u in (0.01, 0.1, 0.5, 0.9, 0.99):
         assert unknown.ppf(u) == pytest.approx(float(reference.ppf(u)), rel=1e-9)
 
@@ -67,7 +67,8 @@ def test_quantiles_match_scipy(spec: dict[str, Any], reference: Any) -> None:
 def test_integers_are_uniform_over_their_range() -> None:
     from pydantic import TypeAdapter
 
-    unknown = TypeAdapter(uncertain.Unknown).validate_python({"fields": ["x"], "dist": "integers", "low": 3, "high": 6})
+    spec = {"fields": ["x"], "dist": "integers", "low": 3, "high": 6}
+    unknown = TypeAdapter(distributions.Unknown).validate_python(spec)
     values = [unknown.ppf(u) for u in np.linspace(0, 1, 4000, endpoint=False)]
     assert sorted(set(values)) == [3, 4, 5, 6]
     assert all(abs(values.count(v) - 1000) <= 1 for v in (3, 4, 5, 6))

@@ -240,7 +240,7 @@ def _bayes(spec: Any, observed: Any, particles: int, dispersion: float | None, h
 
 def _calibrated(spec: Any, result: Any) -> Any:
     from ikdsim.io.layout import CalibrationFiles
-    from ikdsim.scenario.uncertain import Posterior
+    from ikdsim.scenario.distributions import Posterior
 
     posterior = Posterior(
         source=CalibrationFiles.posterior, names=result.result.names, draws=result.draws(),

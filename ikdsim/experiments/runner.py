@@ -11,10 +11,10 @@ from __future__ import annotations
 import os
 import traceback
 from collections import deque
-from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import Any, cast
 
 import numpy as np
 
@@ -70,48 +70,34 @@ def default_workers() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def iter_batches(tasks: Sequence[RunTask], size: int) -> Iterator[list[RunTask]]:
-    for i in range(0, len(tasks), size):
-        yield list(tasks[i : i + size])
-
-
 def run_tasks(
     tasks: Sequence[RunTask],
     workers: int = 1,
     executor: Executor | None = None,
     batch_size: int | None = None,
-    on_batch: Callable[[list[RunRecord]], None] | None = None,
 ) -> list[RunRecord]:
-    """Run tasks and return their records in task order.
+    """Run tasks and return their records in task order: `stream_batches`, gathered and sorted.
 
     With `executor` given (a ProcessPoolExecutor, a Dask `client.get_executor()`, …) it is used
     as is; otherwise `workers` > 1 starts a local process pool and 1 runs in this process.
-    Tasks go out in batches so scheduling overhead stays small against the work.
     """
     if not tasks:
         return []
-    if executor is None and workers <= 1:
-        records = []
-        for batch in iter_batches(tasks, batch_size or 8):
-            done = _execute_batch(batch)
-            if on_batch:
-                on_batch(done)
-            records.extend(done)
-        return records
-    if executor is None:
+    if executor is None and workers > 1:
         # The engines' own pool: its workers exit if this process dies.
         from ikdsim.experiments.executors import open_engine
 
         with open_engine(workers) as engine:
-            return run_tasks(tasks, engine.workers, engine.executor, batch_size, on_batch)
-    size = batch_size or max(1, min(32, len(tasks) // (4 * max(workers, 1)) or 1))
-    records = []
-    # Executor.map yields in submission order: the result table cannot depend on timing.
-    for done in executor.map(_execute_batch, list(iter_batches(tasks, size))):
-        if on_batch:
-            on_batch(done)
-        records.extend(done)
-    return records
+            return run_tasks(tasks, engine.workers, engine.executor, batch_size)
+    # Records come back in finishing order; each task's position, carried as its key, puts them back.
+    numbered = [replace(task, key=i) for i, task in enumerate(tasks)]
+    out: list[RunRecord | None] = [None] * len(tasks)
+    size = batch_size or batch_size_for(len(tasks), workers)
+    for records in stream_batches(numbered, executor, size, max_pending=2 * workers + 2):
+        for record in records:
+            position = cast(int, record.key)
+            out[position] = replace(record, key=tasks[position].key)
+    return [r for r in out if r is not None]
 
 
 def batch_size_for(runs: int, workers: int, largest: int = 16) -> int:

@@ -36,6 +36,7 @@ from ikdsim.scenario.channels import (
     remove_channel_kind,
 )
 from ikdsim.scenario.costs import Costs
+from ikdsim.scenario.distributions import Posterior, Unknown
 from ikdsim.scenario.districts import District
 from ikdsim.scenario.limits import (
     MAX_HORIZON_DAYS,
@@ -43,7 +44,6 @@ from ikdsim.scenario.limits import (
     MAX_POPULATION,
     PROPENSITY_SHAPE,
 )
-from ikdsim.scenario.uncertain import Posterior, Unknown
 
 __all__ = [
     "ALL",
