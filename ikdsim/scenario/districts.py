@@ -1,4 +1,5 @@
-"""A district of `population.districts`: its share of the city and, where known, its starting share.
+"""A district of `population.districts`: its share of the city and, where known, its starting share;
+and `population.district_map`, the districts' boundaries for the report's map.
 
 `north: 0.6` stays valid and means `north: {share: 0.6}`; the long form adds what a city knows
 per district, the share already activated on horizon.start (from its own SIAK counts).
@@ -8,10 +9,17 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from pydantic import Field, GetJsonSchemaHandler, SerializerFunctionWrapHandler, model_serializer, model_validator
+from pydantic import (
+    Field,
+    GetJsonSchemaHandler,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 from pydantic.json_schema import JsonSchemaValue
 
-from ikdsim.scenario.base import Share, _Model
+from ikdsim.scenario.base import Name, Share, _Model
 
 
 class District(_Model):
@@ -43,3 +51,53 @@ class District(_Model):
     def __get_pydantic_json_schema__(cls, core_schema: Any, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
         full = handler(core_schema)
         return {"anyOf": [{"type": "number", "minimum": 0, "maximum": 1}, full]}
+
+
+# A position is (longitude, latitude) in degrees, as GeoJSON writes it (RFC 7946); a polygon is
+# its outer ring then its holes, each ring closed (first position = last).
+Position = tuple[float, float]
+Polygon = list[list[Position]]
+
+
+class DistrictShapes(_Model):
+    """The districts' polygons as read from a GeoJSON file when the scenario was loaded.
+
+    Read once and kept in the scenario (as a calibrated scenario keeps its draws), so the
+    resolved scenario of a result folder still draws its map when the file is elsewhere.
+    """
+
+    file: str = Field(description="The GeoJSON file the shapes were read from (its name).")
+    schematic: bool = Field(
+        default=False, description="The file marks its boundaries as schematic (a feature property schematic: true)."
+    )
+    shapes: dict[Name, list[Polygon]] = Field(
+        description="Each district's polygons: rings of (longitude, latitude) positions (degrees)."
+    )
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        # What a scenario file writes is the path; the shapes are what loading makes of it.
+        return {"anyOf": [{"type": "string"}, handler(core_schema)]}
+
+
+class DistrictMap(_Model):
+    geojson: DistrictShapes = Field(
+        description="GeoJSON file of the district boundaries (Polygon or MultiPolygon features), a path relative "
+        "to the scenario file that names it; read when the scenario is loaded.",
+    )
+    name_property: str = Field(
+        default="name", min_length=1, description="The feature property that holds the district's name."
+    )
+    source: str = Field(default="", description="Where the boundaries come from (shown under the map).")
+
+    @field_validator("geojson", mode="before")
+    @classmethod
+    def _read_by_the_loader(cls, value: Any) -> Any:
+        # A path is replaced by the shapes when the file that names it is read; one that reaches
+        # validation came from --set or code, which have no scenario file to be relative to.
+        if isinstance(value, str):
+            raise ValueError(
+                f"{value!r}: a GeoJSON path is read when the scenario file that names it is loaded; "
+                "name it in the scenario file (--set cannot)"
+            )
+        return value

@@ -83,7 +83,7 @@ def merge(base: Document, over: Document) -> tuple[Any, dict[Loc, int], dict[Loc
 def resolve_extends(doc: Document, path: Path, chain: tuple[Path, ...] = ()) -> Document:
     """The document with its `extends:` chain merged in (a no-op without `extends`)."""
     from ikdsim.scenario.bundled import bundled
-    from ikdsim.scenario.loader import Document, read_document
+    from ikdsim.scenario.loader import Document, beside, read_document
 
     if not isinstance(doc.data, dict) or "extends" not in doc.data:
         return doc
@@ -91,7 +91,7 @@ def resolve_extends(doc: Document, path: Path, chain: tuple[Path, ...] = ()) -> 
     where = f"{doc.origin}:{doc.line_of(('extends',))}: extends"
     if not isinstance(target, str) or not target.strip():
         raise InputError(f"{where}: expected the name of a bundled scenario or a path to a scenario file")
-    candidate = (path.parent / target) if (target.endswith((".yaml", ".yml")) or "/" in target) else None
+    candidate = beside(path, target) if (target.endswith((".yaml", ".yml")) or "/" in target) else None
     if candidate is None:
         known = bundled()
         if target not in known:

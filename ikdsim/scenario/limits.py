@@ -33,6 +33,9 @@ MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_YAML_DEPTH = 40
 MAX_YAML_NODES = 200_000  # after alias expansion: a "billion laughs" file stops here
 PROPENSITY_SHAPE = (0.05, 1000.0)
+MAX_GEOJSON_BYTES = 10 * MAX_FILE_BYTES
+# Every replicate with uncertain inputs revalidates the scenario, map included: keep it light.
+MAX_MAP_POSITIONS = 50_000
 
 LIMITS: tuple[Limit, ...] = (
     Limit("population.total", MAX_POPULATION, "numpy's exact hypergeometric sampler works below 10^9 people"),
@@ -48,6 +51,8 @@ LIMITS: tuple[Limit, ...] = (
     Limit("scenario or sweep file size (bytes)", MAX_FILE_BYTES, "scenario files are a few KB"),
     Limit("YAML nesting depth", MAX_YAML_DEPTH, "the schema is at most about 6 deep"),
     Limit("YAML nodes after aliases", MAX_YAML_NODES, "refuses alias bombs before they grow"),
+    Limit("district map GeoJSON file size (bytes)", MAX_GEOJSON_BYTES, "a city's kecamatan need far less"),
+    Limit("district map positions (all rings)", MAX_MAP_POSITIONS, "a choropleth needs no survey precision"),
     Limit("adoption.propensity_classes.shape (lowest)", PROPENSITY_SHAPE[0], "classes stay exact"),
     Limit("adoption.propensity_classes.shape (highest)", PROPENSITY_SHAPE[1], "at 1000 the classes are 1 ± 3 %"),
 )

@@ -176,16 +176,40 @@ def read_document(path: Path, extends: bool = True) -> Document:
         raise InputError(f"{path}: cannot read: {exc}") from None
     doc = parse_yaml(text, str(path))
     if isinstance(doc.data, dict) and isinstance(doc.data.get("posterior"), str):
-        # A calibrated scenario names its draws file; relative paths are relative to this file.
+        # A calibrated scenario names its draws file.
         from ikdsim.scenario.posterior import read_posterior
 
         where = f"{path}:{doc.line_of(('posterior',))}: posterior"
-        doc.data["posterior"] = read_posterior(path.parent / doc.data["posterior"], where)
+        doc.data["posterior"] = read_posterior(beside(path, doc.data["posterior"]), where)
+    _read_district_map(doc, path)
     if extends:
         from ikdsim.scenario.extends import resolve_extends
 
         doc = resolve_extends(doc, path)
     return doc
+
+
+def beside(path: Path, name: str) -> Path:
+    """The file a scenario file names (draws, boundaries, a base to extend): a relative path is
+    relative to the scenario file that writes it, so a variant in another folder that extends it
+    still finds its files, whatever the working folder."""
+    return path.parent / name
+
+
+def _read_district_map(doc: Document, path: Path) -> None:
+    """Replace `population.district_map.geojson` (a path) by the shapes it holds, as `posterior`
+    is replaced by its draws: here, per file, before `extends:` merges files from other folders."""
+    block = doc.data.get("population") if isinstance(doc.data, dict) else None
+    block = block.get("district_map") if isinstance(block, dict) else None
+    if not isinstance(block, dict) or not isinstance(block.get("geojson"), str):
+        return
+    from ikdsim.scenario.geojson import FIELD, read_geojson
+
+    name_property = block.get("name_property", "name")
+    if not isinstance(name_property, str) or not name_property:
+        return  # validation names the field
+    where = f"{path}:{doc.line_of(FIELD)}: {dotted(FIELD)}"
+    block["geojson"] = read_geojson(beside(path, block["geojson"]), name_property, where)
 
 
 def validate(doc: Document, model: type[BaseModel] = Scenario, kind: str = "scenario") -> Any:
@@ -319,6 +343,8 @@ def scenario_to_data(scenario: Scenario) -> dict[str, Any]:
         data.pop("uncertain", None)
     if data.get("posterior") is None:
         data.pop("posterior", None)
+    if data["population"].get("district_map") is None:
+        data["population"].pop("district_map", None)
     # The explicit days, not the country: results must not hinge on the holidays package's version.
     data["calendar"] = {"holidays": [d.isoformat() for d in scenario.holiday_dates]}
     return data

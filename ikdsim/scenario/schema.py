@@ -37,7 +37,7 @@ from ikdsim.scenario.channels import (
 )
 from ikdsim.scenario.costs import Costs
 from ikdsim.scenario.distributions import Posterior, Unknown
-from ikdsim.scenario.districts import District
+from ikdsim.scenario.districts import District, DistrictMap
 from ikdsim.scenario.limits import (
     MAX_HORIZON_DAYS,
     MAX_LIST_ITEMS,
@@ -114,6 +114,11 @@ class Population(_Model):
     groups: dict[Name, Group] = Field(
         min_length=1, max_length=MAX_LIST_ITEMS, description="Population groups (occupation/age); shares sum to 1."
     )
+    district_map: DistrictMap | None = Field(
+        default=None,
+        description="The districts' boundaries for the report's map: a GeoJSON file whose features name the "
+        "districts; optional.",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -127,6 +132,7 @@ class Population(_Model):
         if self.initial_activated is not None and self.initial_activated_share is not None:
             raise ValueError("initial_activated: give initial_activated or initial_activated_share, not both")
         self._check_district_starts()
+        self._check_district_map()
         eligible = self.eligible_share * self.total
         if self.initial_count > eligible + 0.5:
             raise ValueError(
@@ -164,6 +170,23 @@ class Population(_Model):
             raise ValueError(
                 f"{city}: the districts' starting counts add up to {sum(known.values()):,}, more than the "
                 f"city's {self.initial_count:,}"
+            )
+
+    def _check_district_map(self) -> None:
+        # One feature (or group of features) per district, no more: a district without a shape
+        # would be missing from the map, a shape without a district would be coloured by nothing.
+        if self.district_map is None:
+            return
+        shapes, prop = self.district_map.geojson, self.district_map.name_property
+        if missing := sorted(set(self.districts) - set(shapes.shapes)):
+            raise ValueError(
+                f"district_map.geojson: {shapes.file} has no feature whose {prop!r} is {', '.join(missing)}; "
+                f"its features name {', '.join(sorted(shapes.shapes))}"
+            )
+        if extra := sorted(set(shapes.shapes) - set(self.districts)):
+            raise ValueError(
+                f"district_map.geojson: {shapes.file} has features for {', '.join(extra)}, which are not districts "
+                f"of this scenario (population.districts: {', '.join(self.districts)})"
             )
 
     def district_starts(self) -> dict[str, int]:
