@@ -24,6 +24,8 @@ def test_bundled_variants_are_short_and_resolve_to_the_old_full_files(variant: s
     # The deliberate differences: variants inherit the default's uncertain inputs, and the days off
     # come from the holidays package, which keeps every day of the old list (docs/assumptions.md#holidays).
     data.pop("uncertain")
+    # Added since: the base's district map (drawn in reports, not simulated), which variants inherit.
+    assert data["population"].pop("district_map")["geojson"]["file"] == "balikpapan-kecamatan.geojson"
     old = read_document(DATA / "variants" / f"balikpapan-2026-{variant}.resolved.yaml").data
     new_days, old_days = data.pop("calendar")["holidays"], old.pop("calendar")["holidays"]
     assert {str(d) for d in old_days} <= set(new_days)
