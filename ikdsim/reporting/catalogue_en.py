@@ -92,6 +92,15 @@ EN: dict[str, str] = {
     "cap_queue": "People waiting for a counter, and the wait a newcomer faces (Little's law).",
     "alt_districts": "share by district",
     "cap_districts": "Share activated by district on the last day (mean of simulated futures).",
+    # The district map (ikdsim.reporting.district_map)
+    "alt_district_map": "map of the share activated by district",
+    "cap_district_map": "Share activated by district on the last day (mean of simulated futures), on a map of "
+    "the districts; the colour bar marks the target. The note under the map says where the boundaries come "
+    "from and whether they are schematic.",
+    "plot_district_map_title": "share by district, map",
+    "map_boundaries": "Boundaries: {file}{source}.",
+    "map_schematic": "Schematic boundaries, not survey boundaries: they show where districts lie, not their borders.",
+    "map_no_share": "no result",
     # What each lever is worth
     "h_levers": "What each lever is worth",
     "levers_intro": "Each lever was switched off (or, for candidates, switched on) and the scenario run again with "

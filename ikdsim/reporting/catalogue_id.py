@@ -93,6 +93,15 @@ ID: dict[str, str] = {
     "cap_queue": "Orang yang menunggu di loket, dan waktu tunggu yang dihadapi pendatang baru (hukum Little).",
     "alt_districts": "capaian per kecamatan",
     "cap_districts": "Capaian aktivasi per kecamatan pada hari terakhir (rata-rata simulasi masa depan).",
+    # Peta kecamatan (ikdsim.reporting.district_map)
+    "alt_district_map": "peta capaian aktivasi per kecamatan",
+    "cap_district_map": "Capaian aktivasi per kecamatan pada hari terakhir (rata-rata simulasi masa depan), pada "
+    "peta kecamatan; batang warna menandai target. Catatan di bawah peta menyebut asal batas wilayah dan apakah "
+    "batas itu skematis.",
+    "plot_district_map_title": "cakupan per kecamatan, peta",
+    "map_boundaries": "Batas wilayah: {file}{source}.",
+    "map_schematic": "Batas skematis, bukan batas hasil survei: menunjukkan letak kecamatan, bukan batasnya.",
+    "map_no_share": "tanpa hasil",
     "h_levers": "Nilai setiap pengungkit kebijakan",
     "levers_intro": "Setiap pengungkit dimatikan (atau, untuk kandidat, dinyalakan) dan skenario dijalankan lagi "
     "dengan bilangan acak yang sama. Kontribusinya adalah selisih jumlah orang teraktivasi pada tenggat, dengan "

@@ -23,9 +23,10 @@ from ikdsim.io.folders import write_error
 from ikdsim.io.layout import CompareFiles, ReplicateFiles, ResultFiles, RunFiles, SweepFiles
 from ikdsim.model import columns
 from ikdsim.model.assembly import walk_in as walk_in_channels
-from ikdsim.reporting import plots
+from ikdsim.reporting import district_map, plots
 from ikdsim.reporting.i18n import Lang
 from ikdsim.reporting.plots import ENGLISH, Band, Point
+from ikdsim.scenario.districts import DistrictMap
 from ikdsim.scenario.schema import Scenario
 
 
@@ -46,6 +47,7 @@ class PlotData:
     waiting: Band | None = None
     served: Band | None = None
     districts: dict[str, float] = field(default_factory=dict)  # last-day share per district
+    district_map: DistrictMap | None = None  # the districts' boundaries, where the scenario gives them
 
 
 def observation_points(scenario: Scenario) -> list[Point]:
@@ -81,6 +83,7 @@ def from_runs(runs: Runs, districts: dict[str, float] | None = None, lang: Lang 
         waiting=band(runs.column("waiting").astype(float), lang.t("plot_waiting")),
         served=_walk_in(runs, lang),
         districts=districts or {},
+        district_map=scenario.population.district_map,
     )
 
 
@@ -122,6 +125,9 @@ def figures(data: PlotData, lang: Lang = ENGLISH) -> dict[str, Any]:
         plots.district_shares(ax, data.districts, data.target_share, lang)
         ax.set_title(f"{data.label}: {lang.t('plot_districts_title')}")
         out["districts"] = fig
+        if data.district_map is not None:
+            out["district_map"] = district_map.figure(data.label, data.district_map, data.districts,
+                                                      data.target_share, lang)
     return out
 
 
@@ -167,6 +173,7 @@ def load_result_dir(folder: Path) -> PlotData:
     if scenario is not None:
         data.target_share, data.target_by = scenario.target.share, scenario.target.by
         data.observations = observation_points(scenario)
+        data.district_map = scenario.population.district_map
     if "activated_share" in header:  # one run
         data.share = Band(label, dates, _column(header, rows, "activated_share"))
         data.channels = {columns.channel_of(c): _column(header, rows, c) for c in header if columns.is_channel(c)}
