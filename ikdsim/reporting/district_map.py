@@ -61,34 +61,46 @@ def short_names(names: Sequence[str]) -> dict[str, str]:
 
 
 def _path(polygons: Sequence[Polygon]) -> Any:
-    """One compound path for all of a district's polygons; holes cut out by the even-odd rule."""
+    """One compound path for all of a district's polygons, holes cut out.
+
+    Matplotlib fills by the non-zero winding rule, so a hole is empty only if it turns the other
+    way round from its outer ring. GeoJSON asks for that (RFC 7946: outer rings counterclockwise,
+    holes clockwise) but older exports often ignore it, so every ring is turned here.
+    """
     path_mod = require("matplotlib.path")
     vertices: list[tuple[float, float]] = []
     codes: list[int] = []
     for polygon in polygons:
-        for ring in polygon:
-            vertices += [tuple(p) for p in ring]  # type: ignore[misc]
+        for i, ring in enumerate(polygon):
+            counterclockwise = _signed_area(ring) > 0
+            points = list(ring) if counterclockwise == (i == 0) else list(reversed(ring))
+            vertices += [(float(x), float(y)) for x, y in points]
             codes += [path_mod.Path.MOVETO] + [path_mod.Path.LINETO] * (len(ring) - 2) + [path_mod.Path.CLOSEPOLY]
     return path_mod.Path(np.array(vertices, dtype=float), codes)
 
 
+def _signed_area(ring: Sequence[Sequence[float]]) -> float:
+    return _ring_area_centroid(ring)[0]
+
+
 def _ring_area_centroid(ring: Sequence[Sequence[float]]) -> tuple[float, tuple[float, float]]:
+    """(signed area, positive counterclockwise; centroid) of a closed ring (shoelace formula)."""
     x = np.array([p[0] for p in ring], dtype=float)
     y = np.array([p[1] for p in ring], dtype=float)
     cross = x[:-1] * y[1:] - x[1:] * y[:-1]
-    area = cross.sum() / 2
+    area = float(cross.sum() / 2)
     if abs(area) < 1e-15:
         return 0.0, (float(x.mean()), float(y.mean()))
     cx = ((x[:-1] + x[1:]) * cross).sum() / (6 * area)
     cy = ((y[:-1] + y[1:]) * cross).sum() / (6 * area)
-    return abs(float(area)), (float(cx), float(cy))
+    return area, (float(cx), float(cy))
 
 
 def label_point(polygons: Sequence[Polygon]) -> tuple[float, float]:
     """Where a district's label goes: the centroid of its largest polygon, or, when that falls
     outside (a crescent, a bay), the inside point of a grid farthest from the boundary."""
     path_mod = require("matplotlib.path")
-    (_, centre), largest = max(((_ring_area_centroid(p[0]), p) for p in polygons), key=lambda found: found[0][0])
+    (_, centre), largest = max(((_ring_area_centroid(p[0]), p) for p in polygons), key=lambda found: abs(found[0][0]))
     outline = path_mod.Path(np.array(largest[0], dtype=float))
     if outline.contains_point(centre):
         return centre
