@@ -60,9 +60,9 @@ Polygon = list[list[Position]]
 
 
 class DistrictShapes(_Model):
-    """The districts' polygons as read from a GeoJSON file when the scenario was loaded.
+    """What `geojson` becomes once its file is read (scenario.resolved.yaml writes it, not you).
 
-    Read once and kept in the scenario (as a calibrated scenario keeps its draws), so the
+    Scenario files write the path. Read once and kept in the scenario (as a calibrated scenario keeps its draws), so the
     resolved scenario of a result folder still draws its map when the file is elsewhere.
     """
 
@@ -82,8 +82,9 @@ class DistrictShapes(_Model):
 
 class DistrictMap(_Model):
     geojson: DistrictShapes = Field(
-        description="GeoJSON file of the district boundaries (Polygon or MultiPolygon features), a path relative "
-        "to the scenario file that names it; read when the scenario is loaded.",
+        description="Path to a GeoJSON file of the district boundaries (a FeatureCollection of Polygon or "
+        "MultiPolygon features), relative to the scenario file that names it; read when that file is loaded, "
+        "and replaced by the mapping below.",
     )
     name_property: str = Field(
         default="name", min_length=1, description="The feature property that holds the district's name."
