@@ -1,4 +1,5 @@
-"""Per-district starting shares (population.districts items) and `run --by district`."""
+"""Per-district starting shares (population.districts items), `run --by district`, and the
+district map's names against the districts (population.district_map)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from ikdsim.cli.app import app
 from ikdsim.model.engine import simulate
 from ikdsim.model.population import build_segments
 from ikdsim.scenario.loader import load_scenario, scenario_sha256, scenario_to_data
+from tests.test_geojson import GOOD, collection, feature, refused, scenario, square
 
 DATA = Path(__file__).parent / "data"
 TEXT = (DATA / "small.yaml").read_text(encoding="utf-8")
@@ -139,3 +141,22 @@ def test_by_district_over_replicates_shows_each_district_s_spread(tmp_path: Path
         cells = [c.strip() for c in rows[name].split("│")[1:-1]]
         assert cells[1] == f"{np.mean(shares):.2%}"
         assert cells[3] == f"{sum(x >= scenario.target.share for x in shares) / n:.0%}"
+
+
+@pytest.mark.parametrize("command", ["validate", "run"])
+def test_a_missing_or_extra_district_is_a_located_error(tmp_path: Path, command: str) -> None:
+    only_north = collection(GOOD["features"][0])
+    message = refused(scenario(tmp_path, only_north), command)
+    assert f"{tmp_path / 'with-map.yaml'}:5: population.district_map.geojson: map.geojson has no feature " \
+           "whose 'name' is south; its features name north" in message
+    extra = collection(*GOOD["features"], feature("east", {"type": "Polygon", "coordinates": [square(5, 5)]}))
+    message = refused(scenario(tmp_path, extra), command)
+    assert "with-map.yaml:5: population.district_map.geojson: map.geojson has features for east, which are " \
+           "not districts of this scenario (population.districts: north, south)" in message
+
+
+def test_a_path_given_by_set_is_refused_with_the_reason() -> None:
+    path_by_set = "population.district_map.geojson=map.geojson"
+    result = runner.invoke(app, ["validate", str(DATA / "small.yaml"), "--set", path_by_set])
+    assert result.exit_code == 2
+    assert "population.district_map.geojson" in result.output and "(--set cannot)" in result.output

@@ -1,5 +1,6 @@
 """`population.district_map`: the GeoJSON a scenario names is read relative to the file that names
-it, kept in the scenario, and every fault in it is a located message with exit 2 (issue 11)."""
+it, kept in the scenario, and every fault in it is a located message with exit 2 (issue 11).
+The districts' names against the scenario's are checked in tests/test_districts.py."""
 
 from __future__ import annotations
 
@@ -92,18 +93,6 @@ def test_the_name_property_is_the_scenarios_to_choose(tmp_path: Path) -> None:
     assert "features[0].properties.name: no district name (properties here: nama_kec;" in message
 
 
-@pytest.mark.parametrize("command", ["validate", "run"])
-def test_a_missing_or_extra_district_is_a_located_error(tmp_path: Path, command: str) -> None:
-    only_north = collection(GOOD["features"][0])
-    message = refused(scenario(tmp_path, only_north), command)
-    assert f"{tmp_path / 'with-map.yaml'}:5: population.district_map.geojson: map.geojson has no feature " \
-           "whose 'name' is south; its features name north" in message
-    extra = collection(*GOOD["features"], feature("east", {"type": "Polygon", "coordinates": [square(5, 5)]}))
-    message = refused(scenario(tmp_path, extra), command)
-    assert "with-map.yaml:5: population.district_map.geojson: map.geojson has features for east, which are " \
-           "not districts of this scenario (population.districts: north, south)" in message
-
-
 BAD_FILES: list[tuple[str, Any, str]] = [
     ("not JSON", '{"type": "FeatureCollection",\n "features": [}\n', "map.geojson:2: invalid JSON: Expecting value"),
     ("not a collection", {"type": "Feature"}, "map.geojson: type: expected a GeoJSON FeatureCollection"),
@@ -134,12 +123,6 @@ def test_a_file_that_does_not_exist_is_a_located_error(tmp_path: Path) -> None:
         message = refused(scenario(tmp_path, None, "geojson: maps/nowhere.geojson"), command)
         assert f"with-map.yaml:5: population.district_map.geojson: {tmp_path / 'maps' / 'nowhere.geojson'}: " \
                "no such file" in message
-
-
-def test_a_path_given_by_set_is_refused_with_the_reason(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["validate", str(SMALL), "--set", "population.district_map.geojson=map.geojson"])
-    assert result.exit_code == 2
-    assert "population.district_map.geojson" in result.output and "(--set cannot)" in result.output
 
 
 def test_the_reader_refuses_what_is_too_large(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

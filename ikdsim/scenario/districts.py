@@ -102,3 +102,19 @@ class DistrictMap(_Model):
                 "name it in the scenario file (--set cannot)"
             )
         return value
+
+    def check_names(self, districts: list[str]) -> None:
+        """One feature (or group of features) per district, no more: a district without a shape
+        would be missing from the map, a shape without a district would be coloured by nothing.
+        The ValueError names `district_map.geojson`, relative to `population`."""
+        shapes, prop = self.geojson, self.name_property
+        if missing := sorted(set(districts) - set(shapes.shapes)):
+            raise ValueError(
+                f"district_map.geojson: {shapes.file} has no feature whose {prop!r} is {', '.join(missing)}; "
+                f"its features name {', '.join(sorted(shapes.shapes))}"
+            )
+        if extra := sorted(set(shapes.shapes) - set(districts)):
+            raise ValueError(
+                f"district_map.geojson: {shapes.file} has features for {', '.join(extra)}, which are not districts "
+                f"of this scenario (population.districts: {', '.join(districts)})"
+            )

@@ -132,7 +132,8 @@ class Population(_Model):
         if self.initial_activated is not None and self.initial_activated_share is not None:
             raise ValueError("initial_activated: give initial_activated or initial_activated_share, not both")
         self._check_district_starts()
-        self._check_district_map()
+        if self.district_map is not None:
+            self.district_map.check_names(list(self.districts))
         eligible = self.eligible_share * self.total
         if self.initial_count > eligible + 0.5:
             raise ValueError(
@@ -170,23 +171,6 @@ class Population(_Model):
             raise ValueError(
                 f"{city}: the districts' starting counts add up to {sum(known.values()):,}, more than the "
                 f"city's {self.initial_count:,}"
-            )
-
-    def _check_district_map(self) -> None:
-        # One feature (or group of features) per district, no more: a district without a shape
-        # would be missing from the map, a shape without a district would be coloured by nothing.
-        if self.district_map is None:
-            return
-        shapes, prop = self.district_map.geojson, self.district_map.name_property
-        if missing := sorted(set(self.districts) - set(shapes.shapes)):
-            raise ValueError(
-                f"district_map.geojson: {shapes.file} has no feature whose {prop!r} is {', '.join(missing)}; "
-                f"its features name {', '.join(sorted(shapes.shapes))}"
-            )
-        if extra := sorted(set(shapes.shapes) - set(self.districts)):
-            raise ValueError(
-                f"district_map.geojson: {shapes.file} has features for {', '.join(extra)}, which are not districts "
-                f"of this scenario (population.districts: {', '.join(self.districts)})"
             )
 
     def district_starts(self) -> dict[str, int]:
