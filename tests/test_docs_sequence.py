@@ -70,9 +70,9 @@ def clone(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (folder / ".venv").symlink_to(venv, target_is_directory=True)
     # The stamps must be newer than the clone's pyproject.toml, or make would reinstall ikdsim
     # into the shared virtualenv from the clone.
-    old = (folder / "pyproject.toml").stat().st_mtime - 3600
-    os.utime(folder / "pyproject.toml", (old, old))
     assert (venv / ".installed").is_file(), "the virtualenv was not made by make (no .venv/.installed)"
+    old = min((venv / ".installed").stat().st_mtime, (folder / "pyproject.toml").stat().st_mtime) - 60
+    os.utime(folder / "pyproject.toml", (old, old))
     return folder
 
 
