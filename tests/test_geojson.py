@@ -140,3 +140,20 @@ def test_the_bundled_scenario_and_its_variants_carry_the_schematic_map() -> None
         assert s.population.district_map is not None
         shapes = s.population.district_map.geojson
         assert shapes.schematic and set(shapes.shapes) == set(s.population.districts)
+
+
+def test_a_copy_of_a_bundled_scenario_keeps_its_shipped_map(tmp_path: Path) -> None:
+    from ikdsim.scenario.bundled import bundled
+
+    copy = tmp_path / "my-city.yaml"  # the tutorial's first step: cp scenarios/balikpapan-2026.yaml my-city.yaml
+    copy.write_text(bundled()["balikpapan-2026"].read_text(encoding="utf-8"), encoding="utf-8")
+    assert load_scenario(copy).population.district_map == load_scenario("balikpapan-2026").population.district_map
+    # A file of the same name beside the copy is the copy's own; a path with a folder never falls back.
+    (tmp_path / "balikpapan-kecamatan.geojson").write_text("{", encoding="utf-8")
+    with pytest.raises(InputError, match=r"balikpapan-kecamatan\.geojson"):
+        load_scenario(copy)
+    text = copy.read_text(encoding="utf-8")
+    moved = text.replace("geojson: balikpapan-kecamatan", "geojson: maps/balikpapan-kecamatan")
+    copy.write_text(moved, encoding="utf-8")
+    with pytest.raises(InputError, match="no such file"):
+        load_scenario(copy)

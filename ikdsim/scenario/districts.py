@@ -83,8 +83,9 @@ class DistrictShapes(_Model):
 class DistrictMap(_Model):
     geojson: DistrictShapes = Field(
         description="Path to a GeoJSON file of the district boundaries (a FeatureCollection of Polygon or "
-        "MultiPolygon features), relative to the scenario file that names it; read when that file is loaded, "
-        "and replaced by the mapping below.",
+        "MultiPolygon features), relative to the scenario file that names it (a bare name not found there "
+        "may be a file shipped with the bundled scenarios); read when that file is loaded, and replaced by "
+        "the mapping below.",
     )
     name_property: str = Field(
         default="name", min_length=1, description="The feature property that holds the district's name."

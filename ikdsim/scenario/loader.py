@@ -192,8 +192,19 @@ def read_document(path: Path, extends: bool = True) -> Document:
 def beside(path: Path, name: str) -> Path:
     """The file a scenario file names (draws, boundaries, a base to extend): a relative path is
     relative to the scenario file that writes it, so a variant in another folder that extends it
-    still finds its files, whatever the working folder."""
-    return path.parent / name
+    still finds its files, whatever the working folder.
+
+    A bare file name that is not beside the scenario but ships with the bundled scenarios is the
+    shipped file: a copy of a bundled scenario (`cp scenarios/balikpapan-2026.yaml my-city.yaml`)
+    keeps its map and its draws without copying them too.
+    """
+    here = path.parent / name
+    if here.exists() or Path(name).name != name:
+        return here
+    from ikdsim.scenario.bundled import scenario_dir
+
+    shipped = scenario_dir() / name
+    return shipped if shipped.is_file() else here
 
 
 def _read_district_map(doc: Document, path: Path) -> None:
