@@ -11,7 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ikdsim.model.engine import Model, simulate
-from ikdsim.model.queues import Queue, _round_to_total, _water_fill, _water_fill_levels, _water_fill_two
+from ikdsim.model.queues import Queue
+from ikdsim.model.routing import _round_to_total, _water_fill, _water_fill_levels, _water_fill_two
 from tests.conftest import build, minimal
 
 

@@ -14,7 +14,8 @@ import simpy
 
 from ikdsim.model.calendar import Calendar
 from ikdsim.model.component import Change, Component, Context
-from ikdsim.model.rng import Stream, draw_without_replacement
+from ikdsim.model.rng import draw_without_replacement
+from ikdsim.model.routing import Router
 from ikdsim.scenario.schema import Scenario
 
 
@@ -118,13 +119,22 @@ class Queue:
         return self.cohort[self.head : self.last + 1]
 
     def _advance_head(self) -> None:
-        nonzero = np.flatnonzero(self._window())
-        self.head = self.head + int(nonzero[0]) if len(nonzero) else self.last + 1
+        # A scan in Python: the head cohort is rarely emptied, and when it is, the head never
+        # comes back, so the scan costs one comparison a call plus the days the queue lives.
+        cohort, head, last = self.cohort, self.head, self.last
+        while head <= last and cohort[head] == 0:
+            head += 1
+        self.head = head
 
     def _log_waits(self, day: int, taken: np.ndarray) -> None:
         self.waits.add_cohorts(day, self.head, taken)
 
     def _take_cohorts_fifo(self, day: int, people: int) -> None:
+        if self.queued == 0 and self.head == self.last:  # one cohort, served whole: the usual day
+            self.waits.counts[day - self.head] += self.cohort[self.head]
+            self.cohort[self.head] = 0
+            self.head += 1
+            return
         window = self._window()
         if self.queued == 0:  # the whole queue was served: no search needed
             self._log_waits(day, window)
@@ -169,13 +179,13 @@ class Queue:
         if served == 0:
             return 0
         if served == self.queued:  # everybody waiting is served: nothing to draw
-            by_segment = self.waiting
-            self.waiting = np.zeros_like(by_segment)
+            self.state.activated[self.rows] += self.waiting
+            self.waiting.fill(0)
         else:
             by_segment = draw_without_replacement(self.waiting, served, self.serve_rng.on(day))
             self.waiting -= by_segment
+            self.state.activated[self.rows] += by_segment
         self.queued -= served
-        self.state.activated[self.rows] += by_segment
         self._take_cohorts_fifo(day, served)
         return served
 
@@ -192,135 +202,6 @@ class Queue:
             self.state.not_intending[self.rows] += leaving
             self._take_cohorts_random(day, total, rng, served=False)
         return total
-
-
-class Router:
-    """Send each district's new decisions to the points serving it, shortest expected wait first.
-
-    The day's arrivals of a district are split so that expected waits come out as equal as
-    possible (water-filling); which segments go where is a uniform draw without replacement.
-    """
-
-    def __init__(self, points: list[Queue], district_segs: list[np.ndarray], stream: Stream) -> None:
-        self.district_segs = district_segs
-        self.stream = stream
-        self.points = points
-        self.serving = [[p for p in points if d in p.district_ids] for d in range(len(district_segs))]
-        # Each serving point's queue positions of the district's segments, computed once.
-        self.local = [
-            [p.position[segs] for p in serving] for segs, serving in zip(district_segs, self.serving, strict=True)
-        ]
-        self.update(0)
-
-    def update(self, day: int) -> None:
-        """Recompute which points take newcomers (on day 0 and when a point has closed)."""
-        self.candidates = self.candidates_on(day)
-
-    def candidates_on(self, day: int) -> list[list[int]]:
-        """Per district, the serving points that take newcomers on `day` (a pure function of it)."""
-        # A point that has closed for good takes nobody, unless no other point is left.
-        return [[i for i, p in enumerate(serving) if p.accepts(day)] or list(range(len(serving)))
-                for serving in self.serving]
-
-    def route(self, day: int, decided: np.ndarray, district: np.ndarray) -> None:
-        totals = np.bincount(district, weights=decided, minlength=len(self.district_segs)).tolist()
-        # Usually a district's arrivals all go to one point. The split only needs queue lengths
-        # (numbers), so those districts are counted now and their people added to the queues'
-        # arrays after the loop, one vector add per point when it got all its districts whole.
-        whole: dict[int, list[int]] = {}
-        for d, t in enumerate(totals):
-            if not t:
-                continue
-            serving = self.serving[d]
-            total = int(t)
-            candidates = self.candidates[d]
-            shares = _water_fill(day, [serving[i] for i in candidates], total)
-            if total in shares:
-                i = candidates[shares.index(total)]
-                serving[i].join_count(day, total)
-                whole.setdefault(id(serving[i]), []).append(d)
-                continue
-            remaining = decided[self.district_segs[d]]
-            rng = self.stream.on(day)
-            for i, share in zip(candidates, shares, strict=True):
-                if share == 0:
-                    continue
-                part = remaining if share == total else draw_without_replacement(remaining, share, rng)
-                remaining = remaining - part
-                total -= share
-                serving[i].join(day, self.local[d][i], part, share)
-        for queue in self.points:
-            districts = whole.get(id(queue))
-            if districts is None:
-                continue
-            if len(districts) == len(queue.district_ids):  # its whole catchment, in queue order
-                queue.waiting += decided[queue.segs]
-            else:
-                for d in districts:
-                    queue.waiting[self.local[d][self.serving[d].index(queue)]] += decided[self.district_segs[d]]
-
-
-def _water_fill(day: int, points: list[Queue], total: int) -> list[int]:
-    """Split `total` arrivals so the points they go to end up with equal expected waits.
-
-    A point's expected wait before arrivals is w_p = days until it opens + queue / capacity;
-    x_p arrivals raise it by x_p / c_p. Filling the points from the shortest wait up gives the
-    common level L = (total + Σ c_p·w_p) / Σ c_p over the points below L (water-filling).
-    """
-    if len(points) == 1:
-        return [total]
-    waits = [p.expected_wait(day) for p in points]
-    caps = [p.mean_daily_capacity for p in points]
-    if len(points) == 2 and waits[0] != math.inf and waits[1] != math.inf:
-        return _water_fill_two(waits, caps, total)
-    return _water_fill_levels(waits, caps, total)
-
-
-def _water_fill_levels(waits: list[float], caps: list[float], total: int) -> list[int]:
-    """The general water-filling: points sorted by wait, filled from the shortest up."""
-    order = sorted([(w, i) for i, w in enumerate(waits) if w != math.inf])
-    if not order:
-        return [total] + [0] * (len(waits) - 1)
-    cap_sum = weighted = 0.0
-    level = math.inf
-    for k, (w, i) in enumerate(order):
-        cap_sum += caps[i]
-        weighted += caps[i] * w
-        level = (total + weighted) / cap_sum
-        if k + 1 == len(order) or level <= order[k + 1][0]:
-            break
-    if k == 0:  # the usual case: one point is shorter by more than the day's arrivals fill
-        shares = [0] * len(waits)
-        shares[order[0][1]] = total
-        return shares
-    raw = [max(0.0, (level - w) * c) if math.isfinite(w) else 0.0 for w, c in zip(waits, caps, strict=True)]
-    scale = total / sum(raw)
-    return _round_to_total([x * scale for x in raw], total)
-
-
-def _water_fill_two(waits: list[float], caps: list[float], total: int) -> list[int]:
-    """`_water_fill_levels` for two points with finite waits (a district with its own point and the
-    city office): the same arithmetic in the same order, without the general bookkeeping."""
-    w0, w1 = waits
-    c0, c1 = caps
-    first, wa, ca, wb, cb = (0, w0, c0, w1, c1) if (w0, 0) < (w1, 1) else (1, w1, c1, w0, c0)
-    if (total + ca * wa) / ca <= wb:  # the shorter one takes everybody
-        return [total, 0] if first == 0 else [0, total]
-    level = (total + (ca * wa + cb * wb)) / (ca + cb)
-    raw = [max(0.0, (level - w0) * c0), max(0.0, (level - w1) * c1)]
-    scale = total / (raw[0] + raw[1])
-    return _round_to_total([raw[0] * scale, raw[1] * scale], total)
-
-
-def _round_to_total(values: list[float], total: int) -> list[int]:
-    """Largest-remainder rounding for a handful of values (pure Python: cheaper than numpy here)."""
-    floors = [math.floor(v + 1e-9) for v in values]
-    short = total - sum(floors)
-    if short:
-        by_fraction = sorted(range(len(values)), key=lambda i: (floors[i] - values[i], i))
-        for i in by_fraction[:short]:
-            floors[i] += 1
-    return floors
 
 
 class QueueNetwork(Component):

@@ -67,14 +67,21 @@ def draw_without_replacement(counts: np.ndarray, m: int, rng: np.random.Generato
     constant; picking m people and bucketing them is much cheaper while m is small, which is the
     common case (a day's service or a visit against a large population of segments).
     """
-    cum = np.cumsum(counts)
+    # ndarray methods rather than np.* functions: these arrays are small and the calls many, so
+    # the dispatch wrappers would cost as much as the work.
+    cum = counts.cumsum()
     total = int(cum[-1]) if len(cum) else 0
     if m >= total:
         return counts.copy()
     if m <= 0:
-        return np.zeros_like(counts)
+        return np.zeros(len(counts), dtype=counts.dtype)
     if m <= 4 * len(counts):
         # A permutation is the cheapest call while the pool is small; Floyd's method otherwise.
-        picked = rng.permutation(total)[:m] if total <= _PERMUTE_UP_TO else rng.choice(total, m, replace=False)
-        return np.bincount(np.searchsorted(cum, picked, side="right"), minlength=len(counts))
+        if total <= _PERMUTE_UP_TO:
+            picked = np.arange(total)  # rng.permutation(total) is this arange shuffled, with more checks
+            rng.shuffle(picked)
+            picked = picked[:m]
+        else:
+            picked = rng.choice(total, m, replace=False)
+        return np.bincount(cum.searchsorted(picked, side="right"), minlength=len(counts))
     return rng.multivariate_hypergeometric(counts, m)
