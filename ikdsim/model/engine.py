@@ -29,7 +29,7 @@ from ikdsim.model.population import build_segments
 from ikdsim.model.queues import QueueNetwork
 from ikdsim.model.results import Result
 from ikdsim.model.rng import Streams
-from ikdsim.model.state import State
+from ikdsim.model.state import ActivatedLog, State
 from ikdsim.model.summary import summarise
 from ikdsim.scenario.schema import Scenario
 
@@ -100,19 +100,20 @@ class Model:
     def _days(self, rows: list[list[int]]) -> Generator[simpy.Event, None, None]:
         ctx, state = self.ctx, self.state
         steps = [part for phase in PHASES for part in self.parts if part.phase == phase]
+        log = ActivatedLog(self.segments, self.calendar.days)
         for day in range(self.calendar.days):
             yield self.env.timeout(phase_time(day, "demand") - self.env.now)
             for part in steps:
                 if part.works_on(day):
                     part.step(day, ctx)
             today = ctx.today
-            today["activated"] = state.activated_total()
             today["waiting"] = self.queues.waiting
             rows.append(list(today.values()))  # in self.columns order: today was made from it
             ctx.today = dict.fromkeys(today, 0)
-            self.district_activated[day] = state.activated_by_district()
+            log.record(state.activated)
             if self.check:
                 self._check(day)
+        self.activated, self.district_activated = log.totals()
 
     def bind(self) -> None:
         """Attach every component to this run (done by `run`; tests call it to drive parts by hand)."""
@@ -127,11 +128,11 @@ class Model:
             if changes := part.changes(self.calendar):
                 self.env.process(self._announce(changes))
         rows: list[list[int]] = []
-        self.district_activated = np.zeros((days, len(self.segments.districts)), dtype=np.int64)
         self.env.process(self._days(rows))
         self.env.run(until=days)
         # One row a day while running (cheap appends); columns for the table at the end.
         table = np.array(rows, dtype=np.int64).reshape(days, len(self.columns)).T.copy()
+        table[self.columns.index("activated")] = self.activated
         return dict(zip(self.columns, table, strict=True))
 
 

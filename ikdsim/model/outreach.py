@@ -38,20 +38,23 @@ class Team:
         spec = prog.spec.venues[venue]
         idle = state.not_intending[segs]
         queues = serving[district]
-        holdings = [q.holdings(segs) for q in queues]
-        waiting = np.sum(holdings, axis=0) if holdings else np.zeros_like(idle)
+        # Every queue serving the district holds its segments: no need for `Queue.holdings`' checks.
+        holdings = [q.waiting[positions] for q, positions in zip(queues, prog.positions(district, venue, queues),
+                                                                 strict=True)]
+        waiting = holdings[0] + holdings[1] if len(holdings) == 2 else sum(holdings, np.zeros_like(idle))
         present = draw_without_replacement(np.concatenate([idle, waiting]), spec.reach, rng)
         idle_present, waiting_present = present[: len(segs)], present[len(segs) :]
 
         capacity = prog.spec.capacity_per_event
         from_queue = draw_without_replacement(waiting_present, capacity, rng)
-        if from_queue.any():
+        taken = int(from_queue.sum())
+        if taken:
             self._take_from_queues(day, segs, from_queue, queues, holdings, waiting, rng)
         converted = rng.binomial(idle_present, prog.spec.on_site_conversion)
-        converted = draw_without_replacement(converted, capacity - int(from_queue.sum()), rng)
+        converted = draw_without_replacement(converted, capacity - taken, rng)
         state.not_intending[segs] -= converted
         state.activated[segs] += from_queue + converted
-        return int(from_queue.sum()), int(converted.sum())
+        return taken, int(converted.sum())
 
     def _take_from_queues(self, day: int, segs: np.ndarray, people: np.ndarray, queues: list[Queue],
                           holdings: list[np.ndarray], waiting: np.ndarray, rng: np.random.Generator) -> None:
@@ -134,14 +137,24 @@ class Programme(Component):
             for v, venue in spec.venues.items():
                 gs = [seg.groups.index(g) for g in scenario.resolve_groups(venue.groups)]
                 self.targets[(d, v)] = np.flatnonzero((seg.district == d) & np.isin(seg.group, gs))
-        self._working = np.zeros(ctx.calendar.days, dtype=bool)
-        self._working[self.working_days(ctx.calendar)] = True
+        working = np.zeros(ctx.calendar.days, dtype=bool)
+        working[self.working_days(ctx.calendar)] = True
+        self._working: list[bool] = working.tolist()  # a list: asked every day, indexed from Python
+        self._positions: dict[tuple[int, str], list[np.ndarray]] = {}
         self.teams = [Team(self, k, ctx.streams(f"outreach.{spec.name}.team{k}")) for k in range(spec.teams)]
         self._channel = columns.activations(self.name)
         self._cause = columns.intents(columns.outreach_cause(self.name))
 
     def works_on(self, day: int) -> bool:
-        return bool(self._working[day])
+        return self._working[day]
+
+    def positions(self, district: int, venue: str, queues: list[Queue]) -> list[np.ndarray]:
+        """Where a visit's target segments sit in each of the district's `queues` (computed once)."""
+        key = (district, venue)
+        found = self._positions.get(key)
+        if found is None:
+            found = self._positions[key] = [q.position[self.targets[key]] for q in queues]
+        return found
 
     def step(self, day: int, ctx: Context) -> None:
         serving = ctx.queues.serving

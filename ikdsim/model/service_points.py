@@ -27,7 +27,7 @@ class ServicePointChannel(Component):
         super().__init__(spec.name, scenario)
         self.spec = spec
         self.queue: Queue | None = None  # its queue, once bound
-        self._open: np.ndarray = np.zeros(0, dtype=bool)
+        self._open: list[bool] = []
 
     def channels(self) -> list[str]:
         return [self.name]
@@ -76,8 +76,9 @@ class ServicePointChannel(Component):
     def bind(self, ctx: Context) -> None:
         p, calendar = self.spec, ctx.calendar
         seg = ctx.segments
-        self._open = np.zeros(calendar.days, dtype=bool)
-        self._open[self.open_days(calendar)] = True
+        is_open = np.zeros(calendar.days, dtype=bool)
+        is_open[self.open_days(calendar)] = True
+        self._open = is_open.tolist()  # a list: asked every day, indexed from Python
         self.queue = Queue(
             self.name,
             f"point.{p.name}",
@@ -92,7 +93,7 @@ class ServicePointChannel(Component):
         self._column = columns.activations(self.name)
 
     def works_on(self, day: int) -> bool:
-        return bool(self._open[day])
+        return self._open[day]
 
     def step(self, day: int, ctx: Context) -> None:
         assert self.queue is not None
