@@ -33,13 +33,40 @@ class Stream:
         self._origin = self._bits.state
         self._generator = np.random.Generator(self._bits)
         self._day: int | None = None
+        # PCG's state moves by an affine map mod 2^128, so one day's stride is s -> A·s + C. Stepping
+        # the start of day d to that of d + 1 with Python integers and setting the state once costs
+        # less than restoring the origin and advancing d·2^64 steps, and lands on the same state.
+        self._inc: int = self._origin["state"]["inc"]
+        self._a, self._c = _day_stride(self._bits, self._inc)
+        self._start_day = 0
+        self._start: int = self._origin["state"]["state"]
 
     def on(self, day: int) -> np.random.Generator:
         if day != self._day:
-            self._bits.state = self._origin
-            self._bits.advance(day * DAY_STRIDE)
+            if day < self._start_day:
+                self._start_day, self._start = 0, self._origin["state"]["state"]
+            start, a, c = self._start, self._a, self._c
+            for _ in range(day - self._start_day):
+                start = (a * start + c) & _MASK
+            self._start_day, self._start = day, start
+            self._bits.state = {"bit_generator": _BIT_GENERATOR.__name__, "state": {"state": start, "inc": self._inc},
+                                "has_uint32": 0, "uinteger": 0}
             self._day = day
         return self._generator
+
+
+_MASK = (1 << 128) - 1
+
+
+def _day_stride(bits: np.random.BitGenerator, inc: int) -> tuple[int, int]:
+    """(A, C) such that advancing state s by DAY_STRIDE steps gives A·s + C mod 2^128."""
+    def advanced(state: int) -> int:
+        bits.state = {"bit_generator": _BIT_GENERATOR.__name__, "state": {"state": state, "inc": inc},
+                      "has_uint32": 0, "uinteger": 0}
+        bits.advance(DAY_STRIDE)
+        return int(bits.state["state"]["state"])
+    c = advanced(0)
+    return (advanced(1) - c) & _MASK, c
 
 
 class Streams:
