@@ -58,7 +58,7 @@ class Stream:
 _MASK = (1 << 128) - 1
 
 
-def _day_stride(bits: np.random.BitGenerator, inc: int) -> tuple[int, int]:
+def _day_stride(bits: np.random.PCG64DXSM, inc: int) -> tuple[int, int]:
     """(A, C) such that advancing state s by DAY_STRIDE steps gives A·s + C mod 2^128."""
     def advanced(state: int) -> int:
         bits.state = {"bit_generator": _BIT_GENERATOR.__name__, "state": {"state": state, "inc": inc},
