@@ -102,13 +102,27 @@ def draw_without_replacement(counts: np.ndarray, m: int, rng: np.random.Generato
         return counts.copy()
     if m <= 0:
         return np.zeros(len(counts), dtype=counts.dtype)
-    if m <= 4 * len(counts):
-        # A permutation is the cheapest call while the pool is small; Floyd's method otherwise.
-        if total <= _PERMUTE_UP_TO:
-            picked = np.arange(total)  # rng.permutation(total) is this arange shuffled, with more checks
-            rng.shuffle(picked)
-            picked = picked[:m]
-        else:
-            picked = rng.choice(total, m, replace=False)
-        return np.bincount(cum.searchsorted(picked, side="right"), minlength=len(counts))
+    if picks_people(len(counts), m):
+        return np.bincount(cum.searchsorted(pick(total, m, rng), side="right"), minlength=len(counts))
     return rng.multivariate_hypergeometric(counts, m)
+
+
+def picks_people(categories: int, m: int) -> bool:
+    """Whether `draw_without_replacement` draws `m` people one by one (`pick`), not by category."""
+    return m <= 4 * categories
+
+
+def pick(total: int, m: int, rng: np.random.Generator, first: int = 0) -> np.ndarray:
+    """`m` distinct people of `total`, numbered from `first`: the draw `draw_without_replacement` buckets.
+
+    Numbering from `first` changes no draw (a shuffle's draws depend on the length only); it lets
+    callers bucket the people of several draws with one search.
+    """
+    if total <= _PERMUTE_UP_TO:
+        # A permutation is the cheapest call while the pool is small (rng.permutation(total) is
+        # this arange shuffled, after more checks); Floyd's method otherwise.
+        people = np.arange(first, first + total)
+        rng.shuffle(people)
+        return people[:m]
+    people = rng.choice(total, m, replace=False)
+    return people + first if first else people

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ikdsim.model.rng import Stream, draw_without_replacement
+from ikdsim.model.rng import Stream, draw_without_replacement, pick, picks_people
 
 if TYPE_CHECKING:
     from ikdsim.model.queues import Queue
@@ -29,6 +29,11 @@ class Router:
         self.local = [
             [p.position[segs] for p in serving] for segs, serving in zip(district_segs, self.serving, strict=True)
         ]
+        # Segments ordered by district, so that a district's decisions are one slice of
+        # `decided[self.order]`, at `self.bounds[d]`.
+        self.order = np.concatenate(district_segs) if district_segs else np.zeros(0, dtype=np.int64)
+        ends = np.cumsum([len(segs) for segs in district_segs]).tolist()
+        self.bounds = [slice(end - len(segs), end) for segs, end in zip(district_segs, ends, strict=True)]
         self.update(0)
 
     def update(self, day: int) -> None:
@@ -49,10 +54,13 @@ class Router:
 
     def route(self, day: int, decided: np.ndarray, district: np.ndarray) -> None:
         totals = np.bincount(district, weights=decided, minlength=len(self.district_segs)).tolist()
-        # Usually a district's arrivals all go to one point. The split only needs queue lengths
-        # (numbers), so those districts are counted now and their people added to the queues'
-        # arrays after the loop, one vector add per point when it got all its districts whole.
+        # The split only needs queue lengths (numbers), so the loop counts people into queues and
+        # draws who goes where, in district order; people are added to the queues' arrays after
+        # it, with few numpy calls: usually a district's arrivals all go to one point (`whole`),
+        # else to two, the first taking a uniform pick of its people (`halves`).
         whole: dict[Queue, list[int]] = {}
+        halves: list[tuple[int, np.ndarray]] = []
+        first = 0  # people of the districts before d, in district order
         for d, t in enumerate(totals):
             if not t:
                 continue
@@ -65,23 +73,44 @@ class Router:
             if taker is not None:
                 taker.join_count(day, total)
                 whole.setdefault(taker, []).append(d)
-                continue
-            remaining = decided[self.district_segs[d]]
-            rng = self.stream.on(day)
-            for queue, positions, share in zip(queues, local, shares, strict=True):
-                if share == 0:
-                    continue
-                part = remaining if share == total else draw_without_replacement(remaining, share, rng)
-                remaining = remaining - part
-                total -= share
-                queue.join(day, positions, part, share)
+            elif len(shares) == 2 and picks_people(len(local[0]), shares[0]):
+                # What `draw_without_replacement` draws for the first point; the second takes the rest.
+                halves.append((d, pick(total, shares[0], self.stream.on(day), first)))
+                queues[0].join_count(day, shares[0])
+                queues[1].join_count(day, shares[1])
+            else:
+                self._split(day, decided[self.district_segs[d]], queues, local, shares, total)
+            first += total
+        if whole or halves:
+            by_district = decided[self.order]
         for queue, districts in whole.items():
             if len(districts) == len(queue.district_ids):  # its whole catchment, in queue order
                 queue.waiting += decided[queue.rows]
             else:
                 for d in districts:
                     queues, local = self._targets[d]
-                    queue.waiting[local[queues.index(queue)]] += decided[self.district_segs[d]]
+                    queue.waiting[local[queues.index(queue)]] += by_district[self.bounds[d]]
+        if halves:
+            # One search buckets every first point's people (numbered in district order) by segment.
+            picked = halves[0][1] if len(halves) == 1 else np.concatenate([people for _, people in halves])
+            to_first = np.bincount(by_district.cumsum().searchsorted(picked, side="right"), minlength=len(self.order))
+            for d, _ in halves:
+                (one, two), (at_one, at_two) = self._targets[d]
+                bounds = self.bounds[d]
+                one.waiting[at_one] += to_first[bounds]
+                two.waiting[at_two] += by_district[bounds] - to_first[bounds]
+
+    def _split(self, day: int, remaining: np.ndarray, queues: list[Queue], local: list[np.ndarray],
+               shares: list[int], total: int) -> None:
+        """Any other split: each point in turn takes a uniform draw of the people still unrouted."""
+        rng = self.stream.on(day)
+        for queue, positions, share in zip(queues, local, shares, strict=True):
+            if share == 0:
+                continue
+            part = remaining if share == total else draw_without_replacement(remaining, share, rng)
+            remaining = remaining - part
+            total -= share
+            queue.join(day, positions, part, share)
 
 
 def _one_taker(day: int, queues: list[Queue], total: int) -> tuple[Queue | None, list[int]]:
