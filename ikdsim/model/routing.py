@@ -187,9 +187,19 @@ def _water_fill_two(waits: list[float], caps: list[float], total: int) -> list[i
     if (total + ca * wa) / ca <= wb:  # the shorter one takes everybody
         return [total, 0] if first == 0 else [0, total]
     level = (total + (ca * wa + cb * wb)) / (ca + cb)
-    raw = [max(0.0, (level - w0) * c0), max(0.0, (level - w1) * c1)]
-    scale = total / (raw[0] + raw[1])
-    return _round_to_total([raw[0] * scale, raw[1] * scale], total)
+    raw0, raw1 = max(0.0, (level - w0) * c0), max(0.0, (level - w1) * c1)
+    scale = total / (raw0 + raw1)
+    v0, v1 = raw0 * scale, raw1 * scale
+    # `_round_to_total` for two values, written out: this runs for most districts most days.
+    f0, f1 = math.floor(v0 + 1e-9), math.floor(v1 + 1e-9)
+    short = total - f0 - f1
+    if short == 0:
+        return [f0, f1]
+    if short == 1:
+        return [f0 + 1, f1] if f0 - v0 <= f1 - v1 else [f0, f1 + 1]
+    if short == 2:
+        return [f0 + 1, f1 + 1]
+    return _round_to_total([v0, v1], total)
 
 
 def _round_to_total(values: list[float], total: int) -> list[int]:
