@@ -165,10 +165,12 @@ class Demand(Component):
 
     def step(self, day: int, ctx: Context) -> None:
         decided, causes = self.decide(day)
-        n = int(decided.sum())
-        ctx.count("intents_new", n)
-        for column, count in zip(self.cause_columns, causes.tolist(), strict=True):
-            ctx.count(column, count)
+        counts = causes.tolist()
+        today = ctx.today  # written directly: ten `ctx.count` calls a day add up
+        n = sum(counts)  # each decision has one cause
+        today["intents_new"] += n
+        for column, count in zip(self.cause_columns, counts, strict=True):
+            today[column] += count
         if n:
             ctx.queues.route(day, decided, self.state.segments.district)
 
@@ -189,9 +191,8 @@ class Demand(Component):
             probability = -np.expm1((self.service + wom) * self.factor * (-1.0 / 365.0))
         decided = self.decisions.on(day).binomial(state.not_intending, probability)
         state.not_intending -= decided
-        causes = np.zeros(self.n_causes, dtype=np.int64)
-        if decided.any():
-            per_profile = np.bincount(self.profile, weights=decided, minlength=len(self.profile_rep)).astype(np.int64)
-            shares = self._cause_shares(wom, self.rates, self.active, self.factor, self.weights)
-            causes = self.split.on(day).multinomial(per_profile, shares).sum(axis=0)
-        return decided, causes
+        if not decided.any():
+            return decided, np.zeros(self.n_causes, dtype=np.int64)
+        per_profile = np.bincount(self.profile, weights=decided, minlength=len(self.profile_rep)).astype(np.int64)
+        shares = self._cause_shares(wom, self.rates, self.active, self.factor, self.weights)
+        return decided, self.split.on(day).multinomial(per_profile, shares).sum(axis=0)

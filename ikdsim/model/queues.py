@@ -175,7 +175,7 @@ class Queue:
 
     def serve(self, day: int, capacity: int | None = None) -> int:
         """Serve up to capacity, first come first served. Returns people activated."""
-        served = min(self.capacity if capacity is None else capacity, self.queue_length)
+        served = min(self.capacity if capacity is None else capacity, self.queued)
         if served == 0:
             return 0
         if served == self.queued:  # everybody waiting is served: nothing to draw
@@ -250,10 +250,10 @@ class QueueNetwork(Component):
 
     @property
     def waiting(self) -> int:
-        return sum(q.queued for q in self.queues)
+        return sum([q.queued for q in self.queues])
 
     def step(self, day: int, ctx: Context) -> None:
-        ctx.count("gave_up", sum(q.give_up(day) for q in self.queues))
+        ctx.count("gave_up", sum([q.give_up(day) for q in self.queues]))
 
     def plan(self) -> str:
         patience = self.scenario.adoption.patience_days
