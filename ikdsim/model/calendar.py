@@ -29,7 +29,9 @@ class Calendar:
         last: dt.date | None = None,
     ) -> list[int]:
         """Days on which something that works on `weekdays`, but not holidays, is active."""
-        allowed = np.isin(self.weekday, [WEEKDAYS.index(w) for w in weekdays]) & ~self.holiday
+        works = np.zeros(7, dtype=bool)
+        works[[WEEKDAYS.index(w) for w in weekdays]] = True
+        allowed = works[self.weekday] & ~self.holiday
         lo = 0 if first is None else max(0, self.day_of(first))
         hi = self.days - 1 if last is None else min(self.days - 1, self.day_of(last))
-        return [d for d in range(lo, hi + 1) if allowed[d]]
+        return (np.flatnonzero(allowed[lo : hi + 1]) + lo).tolist() if hi >= lo else []

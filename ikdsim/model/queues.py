@@ -72,7 +72,9 @@ class Queue:
         self.waits = ctx.queues.waits
         self.capacity = capacity
         self.district_ids = district_ids
-        self.segs = np.flatnonzero(np.isin(seg.district, self.district_ids))
+        served = np.zeros(len(seg.districts), dtype=bool)
+        served[district_ids] = True
+        self.segs = np.flatnonzero(served[seg.district])  # np.isin, without its sort
         # A catchment of every segment (a city office) indexes the state arrays with a slice.
         self.rows: np.ndarray | slice = slice(None) if len(self.segs) == len(seg) else self.segs
         self.position = np.full(len(seg), -1, dtype=np.int64)

@@ -10,6 +10,7 @@ This keeps two scenarios run with the same seed on common random numbers day aft
 
 from __future__ import annotations
 
+import functools
 import hashlib
 
 import numpy as np
@@ -37,7 +38,8 @@ class Stream:
         # the start of day d to that of d + 1 with Python integers and setting the state once costs
         # less than restoring the origin and advancing d·2^64 steps, and lands on the same state.
         self._inc: int = self._origin["state"]["inc"]
-        self._a, self._c = _day_stride(self._bits, self._inc)
+        self._a, geometric = _day_stride()
+        self._c = self._inc * geometric & _MASK
         self._start_day = 0
         self._start: int = self._origin["state"]["state"]
 
@@ -58,15 +60,22 @@ class Stream:
 _MASK = (1 << 128) - 1
 
 
-def _day_stride(bits: np.random.PCG64DXSM, inc: int) -> tuple[int, int]:
-    """(A, C) such that advancing state s by DAY_STRIDE steps gives A·s + C mod 2^128."""
+@functools.cache
+def _day_stride() -> tuple[int, int]:
+    """(A, G) such that advancing state s by DAY_STRIDE steps gives A·s + inc·G mod 2^128.
+
+    An LCG step is s -> a·s + inc, so n steps give a^n·s + inc·(1 + a + ... + a^(n-1)): A and G do
+    not depend on the stream. They are read off numpy's own advance, once a process.
+    """
+    bits = _BIT_GENERATOR(0)
+
     def advanced(state: int) -> int:
-        bits.state = {"bit_generator": _BIT_GENERATOR.__name__, "state": {"state": state, "inc": inc},
+        bits.state = {"bit_generator": _BIT_GENERATOR.__name__, "state": {"state": state, "inc": 1},
                       "has_uint32": 0, "uinteger": 0}
         bits.advance(DAY_STRIDE)
         return int(bits.state["state"]["state"])
-    c = advanced(0)
-    return (advanced(1) - c) & _MASK, c
+    geometric = advanced(0)
+    return (advanced(1) - geometric) & _MASK, geometric
 
 
 class Streams:
