@@ -5,11 +5,14 @@ repository (its last commit), runs `make run`, then every command of README.md's
 docs/quickstart.md and docs/tutorial.md in the order shown, in that one folder, with nothing
 reset in between (no `--force` added, folders written earlier stay), and compares what each
 prints with the page, by the rules of docs/_scripts/examples.py (durations and sizes masked).
+Python blocks run there too, and file excerpts are checked against their files: this is the only
+test of the quick start and tutorial pages (tests/test_docs.py leaves them to it), so each of
+their examples runs once per suite, as the reader runs it.
 
-The commands are read from the pages of the checkout under test (```` ```console ```` blocks),
-so the test follows the docs as they change. Blocks shown without output (```` ```bash ````) are
-alternatives or long runs and are not run; tests/test_docs.py checks that their commands and
-options exist.
+The path is `READER_PATH` in docs/_scripts/examples.py; the examples are read from the pages of
+the checkout under test, so the test follows the docs as they change. Blocks shown without
+output (```` ```bash ````) are alternatives or long runs and are not run; tests/test_docs.py
+checks that their commands and options exist.
 
 The clone uses the project's virtualenv, whose stamp make sees as up to date, so `make run`
 does not reinstall (a fresh machine's install is what `make test` in CI exercises anyway). What
@@ -28,15 +31,11 @@ from typing import Any
 import pytest
 
 from ikdsim._optional import OPTIONAL
-from tests.test_docs import ROOT, _load
+from tests.test_docs import ROOT, UPDATE, _load
 from tests.test_install import DOCS_AND_TEST, block_packages, with_path
 
 examples = _load("examples")
 pytestmark = pytest.mark.slow
-
-# (page, heading of the section to follow, or None for the whole page), in the reader's order.
-SEQUENCE = [("README.md", "Quick start"), ("docs/quickstart.md", None), ("docs/tutorial.md", None)]
-
 
 def section_lines(text: str, heading: str | None) -> range:
     lines = text.splitlines()
@@ -51,14 +50,12 @@ def section_lines(text: str, heading: str | None) -> range:
     return range(start, end)
 
 
-def console_examples() -> list[Any]:
+def reader_examples() -> list[Any]:
     found = []
-    for name, heading in SEQUENCE:
+    for name, heading in examples.READER_PATH:
         page = ROOT / name
         within = section_lines(page.read_text(encoding="utf-8"), heading)
-        found += [
-            ex for ex in examples.parse_examples(page) if ex.kind == "console" and ex.block.start in within
-        ]
+        found += [ex for ex in examples.parse_examples(page) if ex.block.start in within]
     return found
 
 
@@ -76,11 +73,11 @@ def clone(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def test_console_examples_are_found() -> None:
-    found = console_examples()
-    pages = {ex.block.path.name for ex in found}
-    assert {"README.md", "quickstart.md", "tutorial.md"} <= pages
-    assert sum(len(ex.commands) for ex in found) >= 10
+def test_reader_examples_are_found() -> None:
+    found = reader_examples()
+    assert {"README.md", "quickstart.md", "tutorial.md"} <= {ex.block.path.name for ex in found}
+    assert {"console", "python", "excerpt"} <= {ex.kind for ex in found}
+    assert sum(len(ex.commands) for ex in found if ex.kind == "console") >= 10
 
 
 def test_docs_commands_in_sequence_from_a_fresh_clone(
@@ -96,12 +93,10 @@ def test_docs_commands_in_sequence_from_a_fresh_clone(
     made = subprocess.run(["make", "run"], cwd=clone, env=env, capture_output=True, text=True, timeout=300,
                           check=False)
     assert made.returncode == 0, made.stdout[-2000:] + made.stderr[-2000:]
-    failures = []
-    for example in console_examples():
-        outcome = examples.run_console(example, clone)
-        if not outcome.ok:
-            failures.append(examples.describe_failure(outcome))
+    outcomes = examples.run_examples(reader_examples(), clone)
+    failures = [examples.describe_failure(o) for o in outcomes if not o.ok]
     assert not failures, (
-        f"{len(failures)} block(s) print something else when the docs are followed in order from a fresh "
-        "clone after `make run` (each page alone passes tests/test_docs.py):\n\n" + "\n\n".join(failures)
+        f"{len(failures)} example(s) print something else when the docs are followed in order from a fresh "
+        f"clone after `make run`. If the change is intended, run `{UPDATE} PAGE` and review the diff:\n\n"
+        + "\n\n".join(failures)
     )

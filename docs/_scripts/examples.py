@@ -60,6 +60,13 @@ SKIP_MARK = "<!-- docs-test: skip -->"
 WHOLE_MARK = "<!-- docs-test: whole file -->"
 ELISION = re.compile(r"^\s*# (?:…|\.\.\.)\s*$")
 COMMAND_TIMEOUT = 300  # seconds; a docs command that takes longer is a bug in the docs
+# What a new reader follows, in order, in one folder after `make run`: (page, heading of the
+# section, or None for the whole page). tests/test_docs_sequence.py runs it from a fresh clone.
+READER_PATH: list[tuple[str, str | None]] = [
+    ("README.md", "Quick start"),
+    ("docs/quickstart.md", None),
+    ("docs/tutorial.md", None),
+]
 
 # Languages a page may use. console and python run; the others are shown as they are.
 KNOWN_LANGUAGES = {"console", "python", "py", "text", "bash", "sh", "yaml", "yml", "json", "toml",
@@ -361,23 +368,29 @@ def check_excerpt(example: Example) -> Outcome:
     return Outcome(example, [[]], error=error)
 
 
+def run_examples(examples: list[Example], folder: Path) -> list[Outcome]:
+    """Run examples in order in `folder`; the Python blocks of one page share one namespace."""
+    outcomes: list[Outcome] = []
+    namespaces: dict[Path, dict[str, object]] = {}
+    for ex in examples:
+        if ex.kind == "console":
+            outcomes.append(run_console(ex, folder))
+        elif ex.kind == "python":
+            # Like a script run with `python`: `if __name__ == "__main__":` blocks run.
+            namespace = namespaces.setdefault(ex.block.path, {"__name__": "__main__"})
+            outcomes.append(run_python(ex, folder, namespace))
+        else:
+            outcomes.append(check_excerpt(ex))
+    return outcomes
+
+
 def run_document(path: Path) -> list[Outcome]:
     """Run every example of one page, in order, in one fresh sandbox."""
     examples = parse_examples(path)
-    outcomes: list[Outcome] = []
     if not examples:
-        return outcomes
+        return []
     with sandbox() as folder:
-        # Like a script run with `python`: `if __name__ == "__main__":` blocks run.
-        namespace: dict[str, object] = {"__name__": "__main__"}
-        for ex in examples:
-            if ex.kind == "console":
-                outcomes.append(run_console(ex, folder))
-            elif ex.kind == "python":
-                outcomes.append(run_python(ex, folder, namespace))
-            else:
-                outcomes.append(check_excerpt(ex))
-    return outcomes
+        return run_examples(examples, folder)
 
 
 def describe_failure(outcome: Outcome) -> str:
