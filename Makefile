@@ -32,7 +32,7 @@ browser:
 test: $(VENV)/.installed-test browser
 	$(BIN)/ruff check ikdsim tests benchmarks docs
 	$(BIN)/mypy
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist worksteal
 
 docs: $(VENV)/.installed-test
 	$(BIN)/mkdocs build --strict
