@@ -3,9 +3,9 @@
 * Every example in README.md and docs/ whose output is shown is run, and what it prints now must
   equal the saved text (rules in docs/_scripts/examples.py). Each page runs in its own sandbox,
   except the pages a reader follows in order (quick start, tutorial), which
-  tests/test_docs_sequence.py runs once, in sequence, from a fresh clone. After a deliberate change, rewrite
-  the saved outputs with `.venv/bin/python docs/_scripts/update_examples.py` and review the diff;
-  these tests never rewrite anything.
+  tests/test_docs_sequence.py runs once, in sequence, from a fresh clone. After a deliberate
+  change, rewrite the saved outputs with `.venv/bin/python docs/_scripts/update_examples.py` and
+  review the diff; these tests never rewrite anything.
 * The site builds with `mkdocs build --strict`, which also generates the CLI and schema
   reference and the validation figures from the code (docs/_scripts/hooks.py).
 """

@@ -37,6 +37,7 @@ from tests.test_install import DOCS_AND_TEST, block_packages, with_path
 examples = _load("examples")
 pytestmark = pytest.mark.slow
 
+
 def section_lines(text: str, heading: str | None) -> range:
     lines = text.splitlines()
     if heading is None:
