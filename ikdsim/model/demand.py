@@ -18,6 +18,7 @@ import simpy
 
 from ikdsim.model import columns, words
 from ikdsim.model.campaigns import CampaignDrive
+from ikdsim.model.compiled import kernels
 from ikdsim.model.component import Component, Context
 from ikdsim.model.services import ServiceTimeline
 from ikdsim.scenario.schema import Scenario
@@ -189,10 +190,11 @@ class Demand(Component):
             else:
                 wom = self.wom * state.activated_total() / state.total
             probability = -np.expm1((self.service + wom) * self.factor * (-1.0 / 365.0))
-        decided = self.decisions.on(day).binomial(state.not_intending, probability)
-        state.not_intending -= decided
-        if not decided.any():
-            return decided, np.zeros(self.n_causes, dtype=np.int64)
-        per_profile = np.bincount(self.profile, weights=decided, minlength=len(self.profile_rep)).astype(np.int64)
+        decided = np.empty_like(state.not_intending)
+        causes = np.empty(self.n_causes, dtype=np.int64)
+        self.decisions.on(day)
+        self.split.on(day)
         shares = self._cause_shares(wom, self.rates, self.active, self.factor, self.weights)
-        return decided, self.split.on(day).multinomial(per_profile, shares).sum(axis=0)
+        kernels.decide(self.decisions.bits, self.split.bits, state.not_intending, probability, self.profile, shares,
+                       decided, causes)
+        return decided, causes

@@ -13,6 +13,7 @@ import numpy as np
 import simpy
 
 from ikdsim.model.calendar import Calendar
+from ikdsim.model.compiled import kernels
 from ikdsim.model.component import Change, Component, Context
 from ikdsim.model.rng import draw_without_replacement
 from ikdsim.model.routing import Router
@@ -196,12 +197,10 @@ class Queue:
         if self.give_up_p == 0.0 or self.queued == 0:
             return 0
         rng = self.give_up_rng.on(day)
-        leaving = rng.binomial(self.waiting, self.give_up_p)
-        total = int(leaving.sum())
+        total: int = kernels.give_up(self.give_up_rng.bits, self.waiting, self.give_up_p, self.segs,
+                                     self.state.not_intending)
         if total:
-            self.waiting -= leaving
             self.queued -= total
-            self.state.not_intending[self.rows] += leaving
             self._take_cohorts_random(day, total, rng, served=False)
         return total
 

@@ -15,6 +15,8 @@ import hashlib
 
 import numpy as np
 
+from ikdsim.model.compiled.bits import bits_of
+
 # PCG64DXSM is numpy's recommended generator when many streams run in parallel; its period
 # (2^128) leaves 2^64 numbers for every day of any horizon.
 _BIT_GENERATOR = np.random.PCG64DXSM
@@ -33,6 +35,7 @@ class Stream:
         self._bits = _BIT_GENERATOR(seq)
         self._origin = self._bits.state
         self._generator = np.random.Generator(self._bits)
+        self.bits = bits_of(self._bits)  # for compiled draws: the same state, advanced in place
         self._day: int | None = None
         # PCG's state moves by an affine map mod 2^128, so one day's stride is s -> A·s + C. Stepping
         # the start of day d to that of d + 1 with Python integers and setting the state once costs

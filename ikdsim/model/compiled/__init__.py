@@ -1,0 +1,10 @@
+"""Compiled inner loops of a day (numba): the same draws as numpy, without its per-call cost.
+
+A day makes about a hundred small array operations; at a few microseconds each, their fixed cost
+outweighed the arithmetic (issue 9). The loops here run the same algorithms as numpy's
+`Generator` on the same bit generator state (`bits.py`), so a stream gives the same numbers
+whether a draw is made here or by numpy, and the two can follow each other on one stream.
+
+Compiled code is cached beside these modules (numba's `cache=True`): the first run after an
+install compiles for a few seconds, later runs load the cache.
+"""

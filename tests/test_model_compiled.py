@@ -1,0 +1,106 @@
+"""The compiled draws (ikdsim/model/compiled) against numpy's own, draw for draw, and against theory."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ikdsim.model.compiled import kernels
+from ikdsim.model.compiled.binomial import binomial, multinomial
+from ikdsim.model.compiled.bits import bits_of
+
+
+def _twins(seed: int) -> tuple[np.random.Generator, np.random.PCG64DXSM]:
+    """A numpy generator and a second bit generator in the same state."""
+    return np.random.Generator(np.random.PCG64DXSM(seed)), np.random.PCG64DXSM(seed)
+
+
+@pytest.mark.parametrize(
+    ("regime", "n_range", "p_range"),
+    [
+        ("inversion", (0, 3_000), (0.0, 0.01)),  # n·p ≤ 30
+        ("inversion, p > 0.5", (0, 50), (0.5, 1.0)),
+        ("BTPE", (1_000, 10**7), (0.01, 0.99)),  # n·min(p, 1 - p) > 30
+    ],
+)
+def test_binomial_draws_what_numpy_draws(regime: str, n_range: tuple[int, int], p_range: tuple[float, float]) -> None:
+    rng = np.random.default_rng(len(regime))
+    ns = rng.integers(*n_range, 3_000)
+    ps = rng.uniform(*p_range, 3_000)
+    numpy_generator, bit_generator = _twins(7)
+    expected = numpy_generator.binomial(ns, ps)
+    bits = bits_of(bit_generator)
+    drawn = np.array([binomial(bits, int(n), float(p)) for n, p in zip(ns, ps, strict=True)])
+    assert (drawn == expected).all(), regime
+    # Both consumed the same numbers: the stream can go on in numpy after a compiled draw.
+    assert bit_generator.state == numpy_generator.bit_generator.state
+
+
+def test_binomial_draws_follow_theory_in_btpe_regime() -> None:
+    _, bit_generator = _twins(3)
+    bits = bits_of(bit_generator)
+    n, p = 100_000, 0.3
+    draws = np.array([binomial(bits, n, p) for _ in range(20_000)])
+    assert abs(draws.mean() - n * p) < 4 * np.sqrt(n * p * (1 - p) / len(draws))
+    assert draws.var() == pytest.approx(n * p * (1 - p), rel=0.05)
+
+
+def test_multinomial_draws_what_numpy_draws() -> None:
+    rng = np.random.default_rng(5)
+    shares = rng.dirichlet(np.full(8, 0.4), 64)
+    shares[:4] = np.eye(8)[[0, 3, 7, 0]]  # all on one cause, and the last one
+    shares[10, 1:] = 0.0
+    shares[10, 0] = 1.0
+    counts = rng.integers(0, 20_000, 64)
+    counts[5] = 0
+    numpy_generator, bit_generator = _twins(11)
+    expected = numpy_generator.multinomial(counts, shares)
+    bits = bits_of(bit_generator)
+    drawn = np.zeros_like(expected)
+    for row, (n, p) in enumerate(zip(counts, shares, strict=True)):
+        multinomial(bits, int(n), p, drawn[row])
+    assert (drawn == expected).all()
+    assert bit_generator.state == numpy_generator.bit_generator.state
+
+
+def test_decide_kernel_is_the_numpy_formulation() -> None:
+    rng = np.random.default_rng(2)
+    segments, profiles = 300, 12
+    not_intending = rng.integers(0, 5_000, segments)
+    probability = rng.uniform(0, 0.02, segments)
+    profile = rng.integers(0, profiles, segments)
+    shares = rng.dirichlet(np.ones(5), profiles)
+    decide_numpy, decide_bits = _twins(1)
+    split_numpy, split_bits = _twins(2)
+
+    decided_numpy = decide_numpy.binomial(not_intending, probability)
+    per_profile = np.bincount(profile, weights=decided_numpy, minlength=profiles).astype(np.int64)
+    causes_numpy = split_numpy.multinomial(per_profile, shares).sum(axis=0)
+
+    left = not_intending.copy()
+    decided = np.empty_like(left)
+    causes = np.empty(5, dtype=np.int64)
+    total = kernels.decide(bits_of(decide_bits), bits_of(split_bits), left, probability, profile, shares,
+                           decided, causes)
+    assert (decided == decided_numpy).all()
+    assert (causes == causes_numpy).all()
+    assert total == decided.sum() == causes.sum()
+    assert (left == not_intending - decided).all()
+
+
+def test_give_up_kernel_is_the_numpy_formulation() -> None:
+    rng = np.random.default_rng(4)
+    waiting = rng.integers(0, 40, 200)
+    waiting[::3] = 0
+    rows = rng.permutation(500)[:200]
+    not_intending = rng.integers(0, 100, 500)
+    numpy_generator, bit_generator = _twins(9)
+    leaving = numpy_generator.binomial(waiting, 0.05)
+
+    left_waiting, back = waiting.copy(), not_intending.copy()
+    total = kernels.give_up(bits_of(bit_generator), left_waiting, 0.05, rows, back)
+    assert total == leaving.sum()
+    assert (left_waiting == waiting - leaving).all()
+    expected_back = not_intending.copy()
+    expected_back[rows] += leaving
+    assert (back == expected_back).all()
