@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ikdsim.model.compiled import kernels
+from ikdsim.model.compiled import kernels, sampling
 from ikdsim.model.compiled.binomial import binomial, multinomial
 from ikdsim.model.compiled.bits import bits_of
 
@@ -104,3 +104,36 @@ def test_give_up_kernel_is_the_numpy_formulation() -> None:
     expected_back = not_intending.copy()
     expected_back[rows] += leaving
     assert (back == expected_back).all()
+
+
+@pytest.mark.parametrize(
+    ("population", "size"),
+    [(1, 1), (5, 3), (100, 100), (2_048, 17), (5_000, 4_000), (20_000, 150), (20_000, 1_000), (10**6, 3_000)],
+)
+def test_choice_without_replacement_draws_what_numpy_draws(population: int, size: int) -> None:
+    # Floyd's method, and the tail shuffle for a large part of a large population (the last two).
+    for seed in range(10):
+        numpy_generator, bit_generator = _twins(seed)
+        expected = numpy_generator.choice(population, size, replace=False)
+        assert (sampling.choice(bits_of(bit_generator), population, size) == expected).all()
+        assert bit_generator.state == numpy_generator.bit_generator.state
+
+
+@pytest.mark.parametrize("length", [0, 1, 2, 17, 2_048, 70_000])
+def test_shuffle_draws_what_numpy_draws(length: int) -> None:
+    numpy_generator, bit_generator = _twins(length)
+    expected, drawn = np.arange(3, 3 + length), np.arange(3, 3 + length)
+    numpy_generator.shuffle(expected)
+    sampling.shuffle(bits_of(bit_generator), drawn)
+    assert (drawn == expected).all()
+    assert bit_generator.state == numpy_generator.bit_generator.state
+
+
+@pytest.mark.parametrize("top", [1, 5, 2**32 - 2, 2**32 - 1, 2**32, 2**40 + 3])
+def test_bounded_integers_draw_what_numpy_draws(top: int) -> None:
+    # Lemire's method on 32 and 64 bits, as numpy's integers(0, top + 1).
+    numpy_generator, bit_generator = _twins(top % 97)
+    expected = numpy_generator.integers(0, top + 1, 200)
+    bits = bits_of(bit_generator)
+    assert [sampling.bounded(bits, top) for _ in range(200)] == expected.tolist()
+    assert bit_generator.state == numpy_generator.bit_generator.state

@@ -14,7 +14,7 @@ from ikdsim.model import columns, words
 from ikdsim.model.calendar import Calendar
 from ikdsim.model.component import Change, Component, Context, Counterfactual, channel_kind
 from ikdsim.model.queues import Queue
-from ikdsim.model.rng import Stream, draw_without_replacement
+from ikdsim.model.rng import Stream, StreamGenerator, draw_without_replacement
 from ikdsim.model.state import State
 from ikdsim.scenario.schema import Outreach, Scenario
 
@@ -57,7 +57,7 @@ class Team:
         return taken, int(converted.sum())
 
     def _take_from_queues(self, day: int, segs: np.ndarray, people: np.ndarray, queues: list[Queue],
-                          holdings: list[np.ndarray], waiting: np.ndarray, rng: np.random.Generator) -> None:
+                          holdings: list[np.ndarray], waiting: np.ndarray, rng: StreamGenerator) -> None:
         # Split each segment's people among the queues holding them, uniformly at random.
         remaining_people = people.copy()
         remaining_held = waiting

@@ -15,7 +15,7 @@ import simpy
 from ikdsim.model.calendar import Calendar
 from ikdsim.model.compiled import kernels
 from ikdsim.model.component import Change, Component, Context
-from ikdsim.model.rng import draw_without_replacement
+from ikdsim.model.rng import StreamGenerator, draw_without_replacement
 from ikdsim.model.routing import Router
 from ikdsim.scenario.schema import Scenario
 
@@ -151,7 +151,7 @@ class Queue:
         window[: last + 1] -= taken
         self.head += last if window[last] else last + 1
 
-    def _take_cohorts_random(self, day: int, people: int, rng: np.random.Generator, served: bool) -> None:
+    def _take_cohorts_random(self, day: int, people: int, rng: StreamGenerator, served: bool) -> None:
         """Remove `people` uniformly across cohorts, logging their waits if they were served."""
         window = self._window()
         taken = draw_without_replacement(window, people, rng)

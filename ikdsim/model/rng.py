@@ -15,7 +15,8 @@ import hashlib
 
 import numpy as np
 
-from ikdsim.model.compiled.bits import bits_of
+from ikdsim.model.compiled import sampling
+from ikdsim.model.compiled.bits import Bits, bits_of
 
 # PCG64DXSM is numpy's recommended generator when many streams run in parallel; its period
 # (2^128) leaves 2^64 numbers for every day of any horizon.
@@ -28,14 +29,21 @@ def stable_key(name: str) -> int:
     return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "little")
 
 
+class StreamGenerator(np.random.Generator):
+    """A stream's numpy generator, which also hands its bit generator to compiled draws."""
+
+    bits: Bits
+
+
 class Stream:
     """One decision's generator; `on(day)` positions it at that day's fixed start."""
 
     def __init__(self, seq: np.random.SeedSequence) -> None:
         self._bits = _BIT_GENERATOR(seq)
         self._origin = self._bits.state
-        self._generator = np.random.Generator(self._bits)
-        self.bits = bits_of(self._bits)  # for compiled draws: the same state, advanced in place
+        self._generator = StreamGenerator(self._bits)
+        # Compiled draws advance the same state in place; the generator keeps the bit generator alive.
+        self.bits = self._generator.bits = bits_of(self._bits)
         self._day: int | None = None
         # PCG's state moves by an affine map mod 2^128, so one day's stride is s -> A·s + C. Stepping
         # the start of day d to that of d + 1 with Python integers and setting the state once costs
@@ -46,7 +54,7 @@ class Stream:
         self._start_day = 0
         self._start: int = self._origin["state"]["state"]
 
-    def on(self, day: int) -> np.random.Generator:
+    def on(self, day: int) -> StreamGenerator:
         if day != self._day:
             if day < self._start_day:
                 self._start_day, self._start = 0, self._origin["state"]["state"]
@@ -96,26 +104,20 @@ class Streams:
         return Stream(np.random.SeedSequence(entropy=[self.seed, self.replicate], spawn_key=(stable_key(name),)))
 
 
-_PERMUTE_UP_TO = 2048
-
-
-def draw_without_replacement(counts: np.ndarray, m: int, rng: np.random.Generator) -> np.ndarray:
+def draw_without_replacement(counts: np.ndarray, m: int, rng: StreamGenerator) -> np.ndarray:
     """How many of each category are in a uniform sample of `m` people from `counts` people.
 
     Multivariate hypergeometric. numpy's version costs O(categories) per call with a large
     constant; picking m people and bucketing them is much cheaper while m is small, which is the
     common case (a day's service or a visit against a large population of segments).
     """
-    # ndarray methods rather than np.* functions: these arrays are small and the calls many, so
-    # the dispatch wrappers would cost as much as the work.
-    cum = counts.cumsum()
-    total = int(cum[-1]) if len(cum) else 0
+    total = int(counts.sum())
     if m >= total:
         return counts.copy()
     if m <= 0:
         return np.zeros(len(counts), dtype=counts.dtype)
     if picks_people(len(counts), m):
-        return np.bincount(cum.searchsorted(pick(total, m, rng), side="right"), minlength=len(counts))
+        return sampling.pick_by_category(rng.bits, counts, m)
     return rng.multivariate_hypergeometric(counts, m)
 
 
@@ -124,17 +126,11 @@ def picks_people(categories: int, m: int) -> bool:
     return m <= 4 * categories
 
 
-def pick(total: int, m: int, rng: np.random.Generator, first: int = 0) -> np.ndarray:
+def pick(total: int, m: int, rng: StreamGenerator, first: int = 0) -> np.ndarray:
     """`m` distinct people of `total`, numbered from `first`: the draw `draw_without_replacement` buckets.
 
-    Numbering from `first` changes no draw (a shuffle's draws depend on the length only); it lets
-    callers bucket the people of several draws with one search.
+    A shuffle of the range while the pool is small, Floyd's method otherwise (numpy's
+    `shuffle` and `choice(replace=False)`, compiled). Numbering from `first` changes no draw;
+    it lets callers bucket the people of several draws with one search.
     """
-    if total <= _PERMUTE_UP_TO:
-        # A permutation is the cheapest call while the pool is small (rng.permutation(total) is
-        # this arange shuffled, after more checks); Floyd's method otherwise.
-        people = np.arange(first, first + total)
-        rng.shuffle(people)
-        return people[:m]
-    people = rng.choice(total, m, replace=False)
-    return people + first if first else people
+    return sampling.pick(rng.bits, total, m, first)

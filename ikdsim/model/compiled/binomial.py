@@ -143,7 +143,7 @@ def _btpe(bits: Bits, n: int, r: float) -> int:
         z = n + 1 - m
         w = n - y + 1
         head = xm * math.log(f1 / x1) + (n - m + 0.5) * math.log(z / w) + (y - m) * math.log(w * r / (x1 * q))
-        if bits[3]:  # numpy < 2.5
+        if bits[4]:  # numpy < 2.5
             bound = (head + _stirling(13680.0, float(f1)) + _stirling(13680.0, float(z)) + _stirling(13680.0, float(x1))
                      + _stirling(13680.0, float(w)))
         else:

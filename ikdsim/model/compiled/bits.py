@@ -18,16 +18,17 @@ from numba.extending import intrinsic
 
 from ikdsim.model.compiled.jit import compiled
 
-Bits = tuple[int, int, int, int]
-"""(state address, next_double address, next_uint64 address, 1 if numpy < 2.5 else 0)."""
+Bits = tuple[int, int, int, int, int]
+"""(state, next_double, next_uint64, next_uint32 addresses; 1 if numpy < 2.5 else 0)."""
 
 
 def bits_of(bit_generator: np.random.BitGenerator) -> Bits:
     interface = bit_generator.ctypes
     double = ctypes.cast(interface.next_double, ctypes.c_void_p).value
     uint64 = ctypes.cast(interface.next_uint64, ctypes.c_void_p).value
-    assert double is not None and uint64 is not None
-    return int(interface.state_address), int(double), int(uint64), int(_numpy_version() < (2, 5))
+    uint32 = ctypes.cast(interface.next_uint32, ctypes.c_void_p).value
+    assert double is not None and uint64 is not None and uint32 is not None
+    return int(interface.state_address), int(double), int(uint64), int(uint32), int(_numpy_version() < (2, 5))
 
 
 def _numpy_version() -> tuple[int, int]:
@@ -53,6 +54,7 @@ def _caller(result: ir.Type, numba_result: types.Type) -> Any:
 
 _call_double = _caller(ir.DoubleType(), types.float64)
 _call_uint64 = _caller(ir.IntType(64), types.uint64)
+_call_uint32 = _caller(ir.IntType(32), types.uint32)
 
 
 @compiled
@@ -64,3 +66,9 @@ def next_double(bits: Bits) -> float:
 @compiled
 def next_uint64(bits: Bits) -> int:
     return _call_uint64(bits[2], bits[0])  # type: ignore[no-any-return]
+
+
+@compiled
+def next_uint32(bits: Bits) -> int:
+    """numpy's 32-bit draw: half of a 64-bit one, the other half kept in the state for the next."""
+    return _call_uint32(bits[3], bits[0])  # type: ignore[no-any-return]
