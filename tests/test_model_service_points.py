@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ikdsim.model.compiled.water import round_to_total, water_fill, water_fill_levels, water_fill_two
 from ikdsim.model.engine import Model, simulate
 from ikdsim.model.queues import Queue
-from ikdsim.model.routing import _round_to_total, _water_fill, _water_fill_levels, _water_fill_two
 from tests.conftest import build, minimal
 
 
@@ -92,37 +91,31 @@ def test_littles_law_holds_exactly_in_the_daily_accounting() -> None:
     assert waits.sum() == result.daily["activations"].sum()
 
 
-@dataclass
-class FakePoint:
-    wait: float
-    mean_daily_capacity: float
-
-    def expected_wait(self, day: int) -> float:
-        return self.wait
+def fill(waits: list[float], caps: list[float], total: int) -> list[int]:
+    return water_fill(np.array(waits), np.array(caps), total).tolist()  # type: ignore[no-any-return]
 
 
 def test_water_filling_sends_everybody_to_a_point_far_shorter() -> None:
-    assert _water_fill(0, [FakePoint(10.0, 10.0), FakePoint(0.0, 10.0)], 50) == [0, 50]
+    assert fill([10.0, 0.0], [10.0, 10.0], 50) == [0, 50]
 
 
 def test_water_filling_levels_expected_waits() -> None:
-    points = [FakePoint(1.0, 100.0), FakePoint(2.0, 50.0), FakePoint(30.0, 10.0)]
-    shares = _water_fill(0, points, 400)  # type: ignore[arg-type]
+    shares = fill([1.0, 2.0, 30.0], [100.0, 50.0, 10.0], 400)
     assert sum(shares) == 400 and shares[2] == 0
     # Level L = (400 + 100·1 + 50·2) / 150 = 4: waits after arrivals 1 + x1/100 = 2 + x2/50 = 4.
     assert shares == [300, 100, 0]
 
 
 def test_water_filling_ignores_points_with_no_capacity() -> None:
-    assert _water_fill(0, [FakePoint(math.inf, 0.0), FakePoint(3.0, 5.0)], 7) == [0, 7]  # type: ignore[arg-type]
-    assert _water_fill(0, [FakePoint(math.inf, 0.0), FakePoint(math.inf, 0.0)], 7) == [7, 0]  # type: ignore[arg-type]
+    assert fill([math.inf, 3.0], [0.0, 5.0], 7) == [0, 7]
+    assert fill([math.inf, math.inf], [0.0, 0.0], 7) == [7, 0]
 
 
 @given(st.lists(st.floats(0, 60), min_size=2, max_size=2), st.lists(st.floats(0.1, 500), min_size=2, max_size=2),
        st.integers(1, 5_000))
 def test_the_two_point_water_filling_is_the_general_one(waits: list[float], caps: list[float], total: int) -> None:
-    shares = _water_fill_two(waits, caps, total)
-    assert shares == _water_fill_levels(waits, caps, total)
+    shares = water_fill_two(np.array(waits), np.array(caps), total).tolist()
+    assert shares == water_fill_levels(np.array(waits), np.array(caps), total).tolist()
     assert sum(shares) == total and min(shares) >= 0
 
 
@@ -132,7 +125,7 @@ def test_the_two_point_water_filling_is_the_general_one(waits: list[float], caps
     ([2.0, 3.0], 5, [2, 3]),
 ])
 def test_largest_remainder_rounding_keeps_the_total(values: list[float], total: int, expected: list[int]) -> None:
-    assert _round_to_total(values, total) == expected
+    assert round_to_total(np.array(values), total).tolist() == expected
 
 
 def test_a_closed_point_takes_nobody_while_another_is_open() -> None:

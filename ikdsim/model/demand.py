@@ -173,7 +173,7 @@ class Demand(Component):
         for column, count in zip(self.cause_columns, counts, strict=True):
             today[column] += count
         if n:
-            ctx.queues.route(day, decided, self.state.segments.district)
+            ctx.queues.route(day, decided)
 
     def decide(self, day: int) -> tuple[np.ndarray, np.ndarray]:
         """Draw today's decisions: (per-segment counts, per-cause totals)."""

@@ -81,6 +81,7 @@ class Queue:
         self.position = np.full(len(seg), -1, dtype=np.int64)
         self.position[self.segs] = np.arange(len(self.segs))
         self.waiting = np.zeros(len(self.segs), dtype=np.int64)
+        self.offset = 0  # where `waiting` starts in the network's array of all queues (`QueueNetwork.start`)
         self.queued = 0  # == waiting.sum(), kept as a number because routing asks for it often
         # People still waiting by the day they joined; cohorts [head, last] may be non-empty.
         self.cohort = np.zeros(ctx.calendar.days, dtype=np.int64)
@@ -100,12 +101,6 @@ class Queue:
 
     def accepts(self, day: int) -> bool:
         return self.closes_day is None or day <= self.closes_day
-
-    def expected_wait(self, day: int) -> float:
-        """Days until a newcomer would be served: days until opening plus queue / capacity."""
-        if self.mean_daily_capacity <= 0:
-            return math.inf
-        return max(0, self.opens_day - day) + self.queued / self.mean_daily_capacity
 
     def join(self, day: int, local: np.ndarray, people: np.ndarray, total: int) -> None:
         """Add `total` people, `people[i]` of them from the segment at queue position `local[i]`."""
@@ -228,7 +223,16 @@ class QueueNetwork(Component):
         n = len(seg.districts)
         self.serving = [[q for q in self.queues if d in q.district_ids] for d in range(n)]
         district_segs = [np.flatnonzero(seg.district == d) for d in range(n)]
-        self.router = Router(self.queues, district_segs, ctx.streams("routing"))
+        # One array holds every queue's waiting people, so that compiled routing reaches them all.
+        sizes = [len(q.waiting) for q in self.queues]
+        self.all_waiting = np.zeros(sum(sizes), dtype=np.int64)
+        offset = 0
+        for queue, size in zip(self.queues, sizes, strict=True):
+            self.all_waiting[offset : offset + size] = queue.waiting
+            queue.waiting = self.all_waiting[offset : offset + size]
+            queue.offset = offset
+            offset += size
+        self.router = Router(self.queues, district_segs, ctx.streams("routing"), self.all_waiting)
         ctx.env.process(self._on_changes(ctx))
 
     def _on_changes(self, ctx: Context) -> Generator[simpy.Event, object, None]:
@@ -246,8 +250,8 @@ class QueueNetwork(Component):
     def check(self, day: int) -> None:
         assert self.router.candidates == self.router.candidates_on(day), f"routing candidates stale on day {day}"
 
-    def route(self, day: int, decided: np.ndarray, district: np.ndarray) -> None:
-        self.router.route(day, decided, district)
+    def route(self, day: int, decided: np.ndarray) -> None:
+        self.router.route(day, decided)
 
     @property
     def waiting(self) -> int:

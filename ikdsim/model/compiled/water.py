@@ -1,0 +1,163 @@
+"""Routing a day's decisions to the queues serving each district, compiled (`ikdsim.model.routing`).
+
+Water-filling: a district's arrivals are split so that expected waits come out as equal as
+possible. A point's expected wait before arrivals is w_p = days until it opens + queue / its mean
+daily capacity; x_p arrivals raise it by x_p / c_p. Filling the points from the shortest wait up
+gives the common level L = (total + Σ c_p·w_p) / Σ c_p over the points below L; shares are
+rounded to whole people by largest remainder.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ikdsim.model.compiled.bits import Bits
+from ikdsim.model.compiled.jit import compiled
+from ikdsim.model.compiled.sampling import pick
+
+
+@compiled
+def round_to_total(values: np.ndarray, total: int) -> np.ndarray:
+    """Largest-remainder rounding of `values` to integers summing to `total` (ties: first index)."""
+    floors = np.empty(len(values), dtype=np.int64)
+    for i in range(len(values)):
+        floors[i] = math.floor(values[i] + 1e-9)
+    short = total - floors.sum()
+    if short:
+        by_fraction = np.argsort(floors - values, kind="mergesort")
+        # Python's slice by_fraction[:short], negative `short` included.
+        take = short if short > 0 else max(len(values) + short, 0)
+        for i in by_fraction[: min(take, len(values))]:
+            floors[i] += 1
+    return floors
+
+
+@compiled
+def water_fill_two(waits: np.ndarray, caps: np.ndarray, total: int) -> np.ndarray:
+    """`water_fill_levels` for two points with finite waits, in the same arithmetic."""
+    w0, w1 = waits[0], waits[1]
+    c0, c1 = caps[0], caps[1]
+    shares = np.zeros(2, dtype=np.int64)
+    first = 0 if w0 <= w1 else 1
+    wa, ca, wb, cb = (w0, c0, w1, c1) if first == 0 else (w1, c1, w0, c0)
+    if (total + ca * wa) / ca <= wb:  # the shorter one takes everybody
+        shares[first] = total
+        return shares
+    level = (total + (ca * wa + cb * wb)) / (ca + cb)
+    raw0, raw1 = max(0.0, (level - w0) * c0), max(0.0, (level - w1) * c1)
+    scale = total / (raw0 + raw1)
+    return round_to_total(np.array([raw0 * scale, raw1 * scale]), total)
+
+
+@compiled
+def water_fill_levels(waits: np.ndarray, caps: np.ndarray, total: int) -> np.ndarray:
+    """The general water-filling: points sorted by wait (then index), filled from the shortest up."""
+    n = len(waits)
+    shares = np.zeros(n, dtype=np.int64)
+    finite = np.flatnonzero(waits != math.inf)
+    if len(finite) == 0:
+        shares[0] = total
+        return shares
+    order = finite[np.argsort(waits[finite], kind="mergesort")]
+    cap_sum = weighted = 0.0
+    level = math.inf
+    k = 0
+    for k in range(len(order)):
+        i = order[k]
+        cap_sum += caps[i]
+        weighted += caps[i] * waits[i]
+        level = (total + weighted) / cap_sum
+        if k + 1 == len(order) or level <= waits[order[k + 1]]:
+            break
+    if k == 0:  # the usual case: one point is shorter by more than the day's arrivals fill
+        shares[order[0]] = total
+        return shares
+    raw = np.zeros(n)
+    for i in range(n):
+        if math.isfinite(waits[i]):
+            raw[i] = max(0.0, (level - waits[i]) * caps[i])
+    scale = total / raw.sum()
+    return round_to_total(raw * scale, total)
+
+
+@compiled
+def water_fill(waits: np.ndarray, caps: np.ndarray, total: int) -> np.ndarray:
+    """Split `total` arrivals between points with these expected waits and mean daily capacities."""
+    if len(waits) == 1:
+        return np.full(1, total, dtype=np.int64)
+    if len(waits) == 2 and waits[0] != math.inf and waits[1] != math.inf:
+        return water_fill_two(waits, caps, total)
+    return water_fill_levels(waits, caps, total)
+
+
+@compiled
+def expected_waits(day: int, points: np.ndarray, queued: np.ndarray, caps: np.ndarray,
+                   opens: np.ndarray) -> np.ndarray:
+    """Days until a newcomer would be served at each of `points` (∞ without capacity)."""
+    waits = np.empty(len(points))
+    for k in range(len(points)):
+        q = points[k]
+        waits[k] = math.inf if caps[q] <= 0 else max(0, opens[q] - day) + queued[q] / caps[q]
+    return waits
+
+
+@compiled
+def route(bits: Bits, day: int, decided: np.ndarray, order: np.ndarray, bounds: np.ndarray, candidates: np.ndarray,
+          n_candidates: np.ndarray, slot_start: np.ndarray, slots: np.ndarray, caps: np.ndarray, opens: np.ndarray,
+          queued: np.ndarray, joined: np.ndarray, touched: np.ndarray, waiting: np.ndarray, start: int) -> int:
+    """Route the decisions of districts `start`, `start` + 1, ... in order; returns where it stopped.
+
+    District d's segments are `order[bounds[d]:bounds[d + 1]]`; its candidate queues are
+    `candidates[d, :n_candidates[d]]`; the people of its i-th segment wait at
+    `waiting[slots[slot_start[d, k] + i]]` in candidate k. `queued` grows as people join (later
+    districts see it); `joined` and `touched` record whom each queue took. Returns -1 when every
+    district is routed, else the first district whose split needs numpy's hypergeometric (more
+    than two points, or a large share): the caller routes it and resumes after it.
+    """
+    for d in range(start, len(bounds) - 1):
+        lo, hi = bounds[d], bounds[d + 1]
+        total = 0
+        for i in range(lo, hi):
+            total += decided[order[i]]
+        if total == 0:
+            continue
+        points = candidates[d, : n_candidates[d]]
+        shares = water_fill(expected_waits(day, points, queued, caps, opens), caps[points], total)
+        taker = -1
+        for k in range(len(points)):
+            if shares[k] == total:
+                taker = k
+                break
+        if taker >= 0:
+            q = points[taker]
+            base = slot_start[d, taker]
+            for i in range(lo, hi):
+                waiting[slots[base + i - lo]] += decided[order[i]]
+            joined[q] += total
+            touched[q] = True
+            queued[q] += total
+        elif len(points) == 2 and shares[0] <= 4 * (hi - lo):
+            # The first point takes a uniform pick of the district's people, the second the rest.
+            people = np.sort(pick(bits, total, shares[0], 0))
+            at = 0
+            seen = 0
+            one, two = slot_start[d, 0], slot_start[d, 1]
+            for i in range(lo, hi):
+                here = decided[order[i]]
+                seen += here
+                taken = 0
+                while at < len(people) and people[at] < seen:
+                    taken += 1
+                    at += 1
+                waiting[slots[one + i - lo]] += taken
+                waiting[slots[two + i - lo]] += here - taken
+            for k in range(2):
+                q = points[k]
+                joined[q] += shares[k]
+                touched[q] = True
+                queued[q] += shares[k]
+        else:
+            return d
+    return -1
