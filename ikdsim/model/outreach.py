@@ -12,6 +12,7 @@ import numpy as np
 
 from ikdsim.model import columns, words
 from ikdsim.model.calendar import Calendar
+from ikdsim.model.compiled import kernels
 from ikdsim.model.component import Change, Component, Context, Counterfactual, channel_kind
 from ikdsim.model.queues import Queue
 from ikdsim.model.rng import Stream, StreamGenerator, draw_without_replacement
@@ -50,7 +51,7 @@ class Team:
         taken = int(from_queue.sum())
         if taken:
             self._take_from_queues(day, segs, from_queue, queues, holdings, waiting, rng)
-        converted = rng.binomial(idle_present, prog.spec.on_site_conversion)
+        converted = kernels.binomials(rng.bits, idle_present, prog.spec.on_site_conversion)
         converted = draw_without_replacement(converted, capacity - taken, rng)
         state.not_intending[segs] -= converted
         state.activated[segs] += from_queue + converted

@@ -52,3 +52,12 @@ def give_up(bits: Bits, waiting: np.ndarray, p: float, rows: np.ndarray, not_int
             not_intending[rows[i]] += k
             total += k
     return total
+
+
+@compiled
+def binomials(bits: Bits, n: np.ndarray, p: float) -> np.ndarray:
+    """numpy's `binomial(n, p)` for an array of counts and one probability."""
+    out = np.empty(len(n), dtype=np.int64)
+    for i in range(len(n)):
+        out[i] = binomial(bits, n[i], p)
+    return out
