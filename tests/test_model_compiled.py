@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import decimal
+import math
+
 import numpy as np
 import pytest
 
-from ikdsim.model.compiled import kernels, sampling
+from ikdsim.model.compiled import hypergeometric, kernels, sampling
 from ikdsim.model.compiled.binomial import binomial, multinomial
 from ikdsim.model.compiled.bits import bits_of
 
@@ -137,3 +140,47 @@ def test_bounded_integers_draw_what_numpy_draws(top: int) -> None:
     bits = bits_of(bit_generator)
     assert [sampling.bounded(bits, top) for _ in range(200)] == expected.tolist()
     assert bit_generator.state == numpy_generator.bit_generator.state
+
+
+def test_the_log_factorial_table_is_log_k_factorial_correctly_rounded() -> None:
+    decimal.getcontext().prec = 60
+    product = decimal.Decimal(1)
+    for k in range(126):
+        product *= max(k, 1)
+        assert hypergeometric.log_factorial(k) == (float(product.ln()) if k > 1 else 0.0), k
+    # Beyond the table, Stirling's series: within a few ulps of ln(k!).
+    assert hypergeometric.log_factorial(1_000) == pytest.approx(math.lgamma(1_001), rel=1e-15)
+
+
+@pytest.mark.parametrize("scale", [30, 5_000, 10**8])  # the one-by-one draw, then ratio-of-uniforms
+def test_hypergeometric_draws_what_numpy_draws(scale: int) -> None:
+    rng = np.random.default_rng(scale)
+    for seed in range(200):
+        good, bad = (int(x) for x in rng.integers(0, scale, 2))
+        sample = int(rng.integers(0, good + bad + 1))
+        numpy_generator, bit_generator = _twins(seed)
+        expected = numpy_generator.hypergeometric(good, bad, sample)
+        assert hypergeometric.hypergeometric(bits_of(bit_generator), good, bad, sample) == expected
+        assert bit_generator.state == numpy_generator.bit_generator.state
+
+
+def test_multivariate_hypergeometric_draws_what_numpy_draws() -> None:
+    rng = np.random.default_rng(8)
+    for seed in range(200):
+        colors = rng.integers(0, 300, int(rng.integers(1, 200)))
+        sample = int(rng.integers(0, colors.sum() + 1))
+        numpy_generator, bit_generator = _twins(seed)
+        expected = numpy_generator.multivariate_hypergeometric(colors, sample)
+        assert (hypergeometric.multivariate_hypergeometric(bits_of(bit_generator), colors, sample) == expected).all()
+        assert bit_generator.state == numpy_generator.bit_generator.state
+
+
+def test_hypergeometric_draws_follow_theory() -> None:
+    _, bit_generator = _twins(12)
+    bits = bits_of(bit_generator)
+    good, bad, sample = 30_000, 70_000, 5_000
+    draws = np.array([hypergeometric.hypergeometric(bits, good, bad, sample) for _ in range(20_000)])
+    n, p = sample, good / (good + bad)
+    variance = n * p * (1 - p) * (good + bad - n) / (good + bad - 1)
+    assert abs(draws.mean() - n * p) < 4 * np.sqrt(variance / len(draws))
+    assert draws.var() == pytest.approx(variance, rel=0.05)

@@ -12,7 +12,7 @@ import numpy as np
 
 from ikdsim.model import columns, words
 from ikdsim.model.calendar import Calendar
-from ikdsim.model.compiled import kernels
+from ikdsim.model.compiled import hypergeometric, kernels
 from ikdsim.model.component import Change, Component, Context, Counterfactual, channel_kind
 from ikdsim.model.queues import Queue
 from ikdsim.model.rng import Stream, StreamGenerator, draw_without_replacement
@@ -64,7 +64,7 @@ class Team:
         remaining_held = waiting
         for queue, held in zip(queues, holdings, strict=True):
             others = remaining_held - held
-            take = rng.hypergeometric(held, others, remaining_people)
+            take = hypergeometric.hypergeometrics(rng.bits, held, others, remaining_people)
             queue.remove(day, segs, take)
             remaining_people -= take
             remaining_held = others

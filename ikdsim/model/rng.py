@@ -15,7 +15,7 @@ import hashlib
 
 import numpy as np
 
-from ikdsim.model.compiled import sampling
+from ikdsim.model.compiled import hypergeometric, sampling
 from ikdsim.model.compiled.bits import Bits, bits_of
 
 # PCG64DXSM is numpy's recommended generator when many streams run in parallel; its period
@@ -107,18 +107,11 @@ class Streams:
 def draw_without_replacement(counts: np.ndarray, m: int, rng: StreamGenerator) -> np.ndarray:
     """How many of each category are in a uniform sample of `m` people from `counts` people.
 
-    Multivariate hypergeometric. numpy's version costs O(categories) per call with a large
-    constant; picking m people and bucketing them is much cheaper while m is small, which is the
-    common case (a day's service or a visit against a large population of segments).
+    Multivariate hypergeometric, compiled (`compiled/hypergeometric.py`): people picked one by
+    one while m is small against the categories (the common case: a day's service or a visit
+    against many segments), numpy's marginals method otherwise; the same draws as numpy's.
     """
-    total = int(counts.sum())
-    if m >= total:
-        return counts.copy()
-    if m <= 0:
-        return np.zeros(len(counts), dtype=counts.dtype)
-    if picks_people(len(counts), m):
-        return sampling.pick_by_category(rng.bits, counts, m)
-    return rng.multivariate_hypergeometric(counts, m)
+    return hypergeometric.draw_without_replacement(rng.bits, counts, m)
 
 
 def picks_people(categories: int, m: int) -> bool:

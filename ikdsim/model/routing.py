@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ikdsim.model.compiled import water
-from ikdsim.model.rng import Stream, draw_without_replacement
+from ikdsim.model.rng import Stream
 
 if TYPE_CHECKING:
     from ikdsim.model.queues import Queue
@@ -45,12 +45,9 @@ class Router:
         self._slot_start = np.zeros((len(self.candidates), width), dtype=np.int64)
         slots: list[np.ndarray] = []
         used = 0
-        self._targets: list[tuple[list[Queue], list[np.ndarray]]] = []
         for d, (serving, candidates) in enumerate(zip(self.serving, self.candidates, strict=True)):
-            queues = [serving[i] for i in candidates]
-            local = [q.position[self.district_segs[d]] for q in queues]
-            self._targets.append((queues, local))
-            for k, (queue, positions) in enumerate(zip(queues, local, strict=True)):
+            for k, queue in enumerate(serving[i] for i in candidates):
+                positions = queue.position[self.district_segs[d]]
                 self._points[d, k] = index[id(queue)]
                 self._slot_start[d, k] = used
                 slots.append(queue.offset + positions)
@@ -67,34 +64,8 @@ class Router:
         rng = self.stream.on(day)
         joined = np.zeros(len(self.points), dtype=np.int64)
         touched = np.zeros(len(self.points), dtype=np.bool_)
-        start = 0
-        while True:
-            queued = np.array([p.queued for p in self.points], dtype=np.int64)
-            stop = water.route(rng.bits, day, decided, self.order, self.bounds, self._points, self._count,
-                               self._slot_start, self._slots, self.caps, self.opens, queued, joined, touched,
-                               self.waiting, start)
-            for q in np.flatnonzero(touched).tolist():
-                self.points[q].join_count(day, int(joined[q]))
-            if stop < 0:
-                return
-            joined[:] = 0
-            touched[:] = False
-            self._split(day, stop, decided[self.district_segs[stop]])
-            start = stop + 1
-
-    def _split(self, day: int, district: int, remaining: np.ndarray) -> None:
-        """Any other split: each point in turn takes a uniform draw of the people still unrouted."""
-        rng = self.stream.on(day)
-        queues, local = self._targets[district]
-        total = int(remaining.sum())
-        points = self._points[district, : self._count[district]]
         queued = np.array([p.queued for p in self.points], dtype=np.int64)
-        shares = water.water_fill(water.expected_waits(day, points, queued, self.caps, self.opens), self.caps[points],
-                                  total).tolist()
-        for queue, positions, share in zip(queues, local, shares, strict=True):
-            if share == 0:
-                continue
-            part = remaining if share == total else draw_without_replacement(remaining, share, rng)
-            remaining = remaining - part
-            total -= share
-            queue.join(day, positions, part, share)
+        water.route(rng.bits, day, decided, self.order, self.bounds, self._points, self._count, self._slot_start,
+                    self._slots, self.caps, self.opens, queued, joined, touched, self.waiting)
+        for q in np.flatnonzero(touched).tolist():
+            self.points[q].join_count(day, int(joined[q]))

@@ -9,6 +9,8 @@ population, with Lemire's bounded integers (`random_bounded_uint64`). Tested dra
 from __future__ import annotations
 
 import numpy as np
+from numba import types
+from numba.typed import Dict
 
 from ikdsim.model.compiled.bits import Bits, next_uint32, next_uint64
 from ikdsim.model.compiled.jit import compiled
@@ -104,12 +106,30 @@ def _shuffle_int(bits: Bits, n: int, first: int, data: np.ndarray) -> None:
 
 
 @compiled
+def _tail_shuffle(bits: Bits, population: int, size: int) -> np.ndarray:
+    """The last `size` entries of `_shuffle_int` over range(population) from `population - size`.
+
+    numpy shuffles a full range; only the positions swapped differ from their index, so a hash
+    map of those gives the same entries at a cost that follows `size`, not the population.
+    """
+    moved = Dict.empty(key_type=types.int64, value_type=types.int64)
+    for i in range(population - 1, max(population - size, 1) - 1, -1):
+        j = bounded(bits, i)
+        at_i = moved.get(i, i)
+        moved[i] = moved.get(j, j)
+        moved[j] = at_i
+    out = np.empty(size, dtype=np.int64)
+    for k in range(size):
+        position = population - size + k
+        out[k] = moved.get(position, position)
+    return out
+
+
+@compiled
 def choice(bits: Bits, population: int, size: int) -> np.ndarray:
     """`Generator.choice(population, size, replace=False)`: distinct integers of [0, population)."""
     if population > 10000 and size > population // 50:
-        everyone = np.arange(population)
-        _shuffle_int(bits, population, max(population - size, 1), everyone)
-        return everyone[population - size :].copy()
+        return _tail_shuffle(bits, population, size)
     out = np.empty(size, dtype=np.int64)
     mask = _mask(np.uint64(int(1.2 * size)))
     seen = np.full(int(mask) + 1, _EMPTY, dtype=np.uint64)

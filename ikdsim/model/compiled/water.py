@@ -14,6 +14,7 @@ import math
 import numpy as np
 
 from ikdsim.model.compiled.bits import Bits
+from ikdsim.model.compiled.hypergeometric import draw_without_replacement
 from ikdsim.model.compiled.jit import compiled
 from ikdsim.model.compiled.sampling import pick
 
@@ -106,17 +107,15 @@ def expected_waits(day: int, points: np.ndarray, queued: np.ndarray, caps: np.nd
 @compiled
 def route(bits: Bits, day: int, decided: np.ndarray, order: np.ndarray, bounds: np.ndarray, candidates: np.ndarray,
           n_candidates: np.ndarray, slot_start: np.ndarray, slots: np.ndarray, caps: np.ndarray, opens: np.ndarray,
-          queued: np.ndarray, joined: np.ndarray, touched: np.ndarray, waiting: np.ndarray, start: int) -> int:
-    """Route the decisions of districts `start`, `start` + 1, ... in order; returns where it stopped.
+          queued: np.ndarray, joined: np.ndarray, touched: np.ndarray, waiting: np.ndarray) -> None:
+    """Route the day's decisions of every district, in district order.
 
     District d's segments are `order[bounds[d]:bounds[d + 1]]`; its candidate queues are
     `candidates[d, :n_candidates[d]]`; the people of its i-th segment wait at
     `waiting[slots[slot_start[d, k] + i]]` in candidate k. `queued` grows as people join (later
-    districts see it); `joined` and `touched` record whom each queue took. Returns -1 when every
-    district is routed, else the first district whose split needs numpy's hypergeometric (more
-    than two points, or a large share): the caller routes it and resumes after it.
+    districts see it); `joined` and `touched` record whom each queue took.
     """
-    for d in range(start, len(bounds) - 1):
+    for d in range(len(bounds) - 1):
         lo, hi = bounds[d], bounds[d + 1]
         total = 0
         for i in range(lo, hi):
@@ -158,6 +157,22 @@ def route(bits: Bits, day: int, decided: np.ndarray, order: np.ndarray, bounds: 
                 joined[q] += shares[k]
                 touched[q] = True
                 queued[q] += shares[k]
-        else:
-            return d
-    return -1
+        else:  # any other split: each point in turn takes a uniform draw of the people still unrouted
+            remaining = np.empty(hi - lo, dtype=np.int64)
+            for i in range(lo, hi):
+                remaining[i - lo] = decided[order[i]]
+            left = total
+            for k in range(len(points)):
+                share = shares[k]
+                if share == 0:
+                    continue
+                part = remaining.copy() if share == left else draw_without_replacement(bits, remaining, share)
+                remaining -= part
+                left -= share
+                base = slot_start[d, k]
+                for i in range(hi - lo):
+                    waiting[slots[base + i]] += part[i]
+                q = points[k]
+                joined[q] += share
+                touched[q] = True
+                queued[q] += share
