@@ -45,4 +45,4 @@ bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/bench_simulate.py
 
 clean:
-	rm -rf $(VENV) results site .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) results site .pytest_cache .mypy_cache .ruff_cache .hypothesis ikdsim/model/compiled/__pycache__

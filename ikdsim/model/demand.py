@@ -192,9 +192,7 @@ class Demand(Component):
             probability = -np.expm1((self.service + wom) * self.factor * (-1.0 / 365.0))
         decided = np.empty_like(state.not_intending)
         causes = np.empty(self.n_causes, dtype=np.int64)
-        self.decisions.on(day)
-        self.split.on(day)
         shares = self._cause_shares(wom, self.rates, self.active, self.factor, self.weights)
-        kernels.decide(self.decisions.bits, self.split.bits, state.not_intending, probability, self.profile, shares,
-                       decided, causes)
+        kernels.decide(self.decisions.on(day).bits, self.split.on(day).bits, state.not_intending, probability,
+                       self.profile, shares, decided, causes)
         return decided, causes

@@ -25,7 +25,7 @@ from ikdsim.model import columns
 from ikdsim.model.assembly import cause_names, channel_names, components
 from ikdsim.model.calendar import Calendar
 from ikdsim.model.component import PHASES, Change, Component, Context, phase_time
-from ikdsim.model.population import build_segments
+from ikdsim.model.population import segments_of
 from ikdsim.model.queues import QueueNetwork
 from ikdsim.model.results import Result
 from ikdsim.model.rng import Streams
@@ -43,7 +43,7 @@ class Model:
         self.scenario = scenario
         self.check = check
         self.calendar = Calendar(scenario)
-        self.segments = build_segments(scenario)
+        self.segments = segments_of(scenario)
         self.state = State(self.segments)
         self.queues = QueueNetwork(scenario, self.calendar.days)
         self.parts: list[Component] = [*components(scenario), self.queues]

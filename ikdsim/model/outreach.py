@@ -36,26 +36,22 @@ class Team:
         segs = prog.targets[(district, venue)]
         if len(segs) == 0:
             return 0, 0
-        spec = prog.spec.venues[venue]
-        idle = state.not_intending[segs]
         queues = serving[district]
-        # Every queue serving the district holds its segments: no need for `Queue.holdings`' checks.
+        capacity = prog.spec.capacity_per_event
+        taken, converted, from_queue, idle_present = kernels.visit(
+            rng.bits, segs, prog.slots(district, venue, queues), prog.network.all_waiting, state.not_intending,
+            state.activated, prog.spec.venues[venue].reach, capacity, prog.spec.on_site_conversion)
+        if converted >= 0:
+            return 0, int(converted)
+        # Some waiting people were activated: they leave their queues, then the others may convert.
         holdings = [q.waiting[positions] for q, positions in zip(queues, prog.positions(district, venue, queues),
                                                                  strict=True)]
-        waiting = holdings[0] + holdings[1] if len(holdings) == 2 else sum(holdings, np.zeros_like(idle))
-        present = draw_without_replacement(np.concatenate([idle, waiting]), spec.reach, rng)
-        idle_present, waiting_present = present[: len(segs)], present[len(segs) :]
-
-        capacity = prog.spec.capacity_per_event
-        from_queue = draw_without_replacement(waiting_present, capacity, rng)
-        taken = int(from_queue.sum())
-        if taken:
-            self._take_from_queues(day, segs, from_queue, queues, holdings, waiting, rng)
-        converted = kernels.binomials(rng.bits, idle_present, prog.spec.on_site_conversion)
-        converted = draw_without_replacement(converted, capacity - taken, rng)
-        state.not_intending[segs] -= converted
-        state.activated[segs] += from_queue + converted
-        return taken, int(converted.sum())
+        self._take_from_queues(day, segs, from_queue, queues, holdings, sum(holdings, np.zeros_like(segs)), rng)
+        on_spot = kernels.binomials(rng.bits, idle_present, prog.spec.on_site_conversion)
+        on_spot = draw_without_replacement(on_spot, capacity - int(taken), rng)
+        state.not_intending[segs] -= on_spot
+        state.activated[segs] += from_queue + on_spot
+        return int(taken), int(on_spot.sum())
 
     def _take_from_queues(self, day: int, segs: np.ndarray, people: np.ndarray, queues: list[Queue],
                           holdings: list[np.ndarray], waiting: np.ndarray, rng: StreamGenerator) -> None:
@@ -142,12 +138,24 @@ class Programme(Component):
         working[self.working_days(ctx.calendar)] = True
         self._working: list[bool] = working.tolist()  # a list: asked every day, indexed from Python
         self._positions: dict[tuple[int, str], list[np.ndarray]] = {}
+        self._slots: dict[tuple[int, str], np.ndarray] = {}
+        self.network = ctx.queues  # its array of all waiting people exists once it has started
         self.teams = [Team(self, k, ctx.streams(f"outreach.{spec.name}.team{k}")) for k in range(spec.teams)]
         self._channel = columns.activations(self.name)
         self._cause = columns.intents(columns.outreach_cause(self.name))
 
     def works_on(self, day: int) -> bool:
         return self._working[day]
+
+    def slots(self, district: int, venue: str, queues: list[Queue]) -> np.ndarray:
+        """Where a visit's target segments wait, queue by queue, in the array of all queues' waiting."""
+        key = (district, venue)
+        found = self._slots.get(key)
+        if found is None:
+            found = self._slots[key] = np.array([q.offset + p for q, p in zip(queues, self.positions(district, venue,
+                                                                                                      queues),
+                                                                            strict=True)]).reshape(len(queues), -1)
+        return found
 
     def positions(self, district: int, venue: str, queues: list[Queue]) -> list[np.ndarray]:
         """Where a visit's target segments sit in each of the district's `queues` (computed once)."""

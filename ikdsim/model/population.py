@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,6 +34,31 @@ class Segments:
 
     def __len__(self) -> int:
         return len(self.size)
+
+
+_BUILT: dict[int, tuple[weakref.ref[Scenario], Segments]] = {}
+
+
+def segments_of(scenario: Scenario) -> Segments:
+    """The segments of a scenario, built once per scenario object (replicates share them).
+
+    A scenario is frozen, so its segments never change; their arrays are made read-only so that
+    no run can change them for the next one.
+    """
+    key = id(scenario)
+    found = _BUILT.get(key)
+    if found is not None and found[0]() is scenario:
+        return found[1]
+    segments = build_segments(scenario)
+    for array in (segments.district, segments.group, segments.uses, segments.propensity, segments.size,
+                  segments.eligible, segments.initial_activated):
+        array.setflags(write=False)
+
+    def forget(_: weakref.ref[Scenario]) -> None:  # the entry goes with its scenario, before its id can be reused
+        _BUILT.pop(key, None)
+
+    _BUILT[key] = (weakref.ref(scenario, forget), segments)
+    return segments
 
 
 def build_segments(scenario: Scenario) -> Segments:

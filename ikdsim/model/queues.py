@@ -192,8 +192,7 @@ class Queue:
         if self.give_up_p == 0.0 or self.queued == 0:
             return 0
         rng = self.give_up_rng.on(day)
-        total: int = kernels.give_up(self.give_up_rng.bits, self.waiting, self.give_up_p, self.segs,
-                                     self.state.not_intending)
+        total: int = kernels.give_up(rng.bits, self.waiting, self.give_up_p, self.segs, self.state.not_intending)
         if total:
             self.queued -= total
             self._take_cohorts_random(day, total, rng, served=False)

@@ -39,33 +39,41 @@ class Stream:
     """One decision's generator; `on(day)` positions it at that day's fixed start."""
 
     def __init__(self, seq: np.random.SeedSequence) -> None:
-        self._bits = _BIT_GENERATOR(seq)
-        self._origin = self._bits.state
-        self._generator = StreamGenerator(self._bits)
-        # Compiled draws advance the same state in place; the generator keeps the bit generator alive.
-        self.bits = self._generator.bits = bits_of(self._bits)
+        self._seq = seq
+        self._generator: StreamGenerator | None = None  # made on first use: many streams never draw
         self._day: int | None = None
+
+    def _make(self) -> StreamGenerator:
+        bits = _BIT_GENERATOR(self._seq)
+        self._origin: int = bits.state["state"]["state"]
         # PCG's state moves by an affine map mod 2^128, so one day's stride is s -> A·s + C. Stepping
         # the start of day d to that of d + 1 with Python integers and setting the state once costs
         # less than restoring the origin and advancing d·2^64 steps, and lands on the same state.
-        self._inc: int = self._origin["state"]["inc"]
+        self._inc: int = bits.state["state"]["inc"]
         self._a, geometric = _day_stride()
         self._c = self._inc * geometric & _MASK
         self._start_day = 0
-        self._start: int = self._origin["state"]["state"]
+        self._start = self._origin
+        generator = StreamGenerator(bits)
+        # Compiled draws advance the same state in place; the generator keeps the bit generator alive.
+        generator.bits = bits_of(bits)
+        self._generator = generator
+        return generator
 
     def on(self, day: int) -> StreamGenerator:
+        generator = self._generator or self._make()
         if day != self._day:
             if day < self._start_day:
-                self._start_day, self._start = 0, self._origin["state"]["state"]
+                self._start_day, self._start = 0, self._origin
             start, a, c = self._start, self._a, self._c
             for _ in range(day - self._start_day):
                 start = (a * start + c) & _MASK
             self._start_day, self._start = day, start
-            self._bits.state = {"bit_generator": _BIT_GENERATOR.__name__, "state": {"state": start, "inc": self._inc},
-                                "has_uint32": 0, "uinteger": 0}
+            generator.bit_generator.state = {"bit_generator": _BIT_GENERATOR.__name__,
+                                             "state": {"state": start, "inc": self._inc},
+                                             "has_uint32": 0, "uinteger": 0}
             self._day = day
-        return self._generator
+        return generator
 
 
 _MASK = (1 << 128) - 1

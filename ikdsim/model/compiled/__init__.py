@@ -6,5 +6,7 @@ outweighed the arithmetic (issue 9). The loops here run the same algorithms as n
 whether a draw is made here or by numpy, and the two can follow each other on one stream.
 
 Compiled code is cached beside these modules (numba's `cache=True`): the first run after an
-install compiles for a few seconds, later runs load the cache.
+install compiles for a few seconds, later runs load the cache. numba checks a cached function
+against its own file only: after editing a module that others call (bits, binomial, sampling,
+hypergeometric), remove `ikdsim/model/compiled/__pycache__` (`make clean` does).
 """

@@ -6,6 +6,7 @@ import numpy as np
 
 from ikdsim.model.compiled.binomial import binomial, multinomial
 from ikdsim.model.compiled.bits import Bits
+from ikdsim.model.compiled.hypergeometric import draw_without_replacement
 from ikdsim.model.compiled.jit import compiled
 
 
@@ -61,3 +62,36 @@ def binomials(bits: Bits, n: np.ndarray, p: float) -> np.ndarray:
     for i in range(len(n)):
         out[i] = binomial(bits, n[i], p)
     return out
+
+
+@compiled
+def visit(bits: Bits, segs: np.ndarray, slots: np.ndarray, all_waiting: np.ndarray, not_intending: np.ndarray,
+          activated: np.ndarray, reach: int, capacity: int, conversion: float) -> tuple[int, int, np.ndarray,
+                                                                                     np.ndarray]:
+    """A team's visit to the segments `segs`, whose waiting people sit at `all_waiting[slots[q]]`.
+
+    Draws who is present (`reach` of the idle and waiting people), who of them waiting is
+    activated (up to `capacity`), then who converts on the spot; returns (taken from queues,
+    converted, taken per segment, idle present per segment). When people were taken from the
+    queues, it stops before the conversions and returns converted = -1: the caller takes them out
+    of their queues (other streams) and finishes the visit.
+    """
+    n = len(segs)
+    pool = np.empty(2 * n, dtype=np.int64)
+    for i in range(n):
+        pool[i] = not_intending[segs[i]]
+        held = 0
+        for q in range(slots.shape[0]):
+            held += all_waiting[slots[q, i]]
+        pool[n + i] = held
+    present = draw_without_replacement(bits, pool, reach)
+    idle_present = present[:n].copy()
+    from_queue = draw_without_replacement(bits, present[n:].copy(), capacity)
+    taken = from_queue.sum()
+    if taken:
+        return taken, -1, from_queue, idle_present
+    converted = draw_without_replacement(bits, binomials(bits, idle_present, conversion), capacity)
+    for i in range(n):
+        not_intending[segs[i]] -= converted[i]
+        activated[segs[i]] += converted[i]
+    return 0, converted.sum(), from_queue, idle_present
