@@ -11,12 +11,15 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # The stamp files re-run the install only when pyproject.toml changes.
+# The compile step leaves the inner loops' machine code in numba's cache (about 20 s, once).
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m ikdsim.model.compiled
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m ikdsim.model.compiled
 	touch $@ $(VENV)/.installed
 
 run: $(VENV)/.installed

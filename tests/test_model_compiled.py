@@ -184,3 +184,12 @@ def test_hypergeometric_draws_follow_theory() -> None:
     variance = n * p * (1 - p) * (good + bad - n) / (good + bad - 1)
     assert abs(draws.mean() - n * p) < 4 * np.sqrt(variance / len(draws))
     assert draws.var() == pytest.approx(variance, rel=0.05)
+
+
+def test_the_compile_step_runs_a_simulation_and_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    # What the Makefile runs after installing (`python -m ikdsim.model.compiled`).
+    from ikdsim.model.compiled.__main__ import main
+
+    main()
+    err = capsys.readouterr().err
+    assert "compiling ikdsim's inner loops" in err and "compiled in" in err

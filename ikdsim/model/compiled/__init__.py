@@ -5,8 +5,9 @@ outweighed the arithmetic (issue 9). The loops here run the same algorithms as n
 `Generator` on the same bit generator state (`bits.py`), so a stream gives the same numbers
 whether a draw is made here or by numpy, and the two can follow each other on one stream.
 
-Compiled code is cached beside these modules (numba's `cache=True`): the first run after an
-install compiles for a few seconds, later runs load the cache. numba checks a cached function
+Compiled code is cached beside these modules (numba's `cache=True`): compiling takes about 20 s
+once per install (`python -m ikdsim.model.compiled`, which the Makefile runs after installing,
+or else the first simulation); later runs load the cache. numba checks a cached function
 against its own file only: after editing a module that others call (bits, binomial, sampling,
 hypergeometric), remove `ikdsim/model/compiled/__pycache__` (`make clean` does).
 """

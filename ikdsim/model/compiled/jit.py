@@ -11,6 +11,12 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def compiled(function: F) -> F:
-    """Compile `function` lazily, on first call, and cache the machine code on disk."""
+    """Compile `function` lazily, on first call, caching the machine code on disk where it can."""
     # nogil: Dask's threaded workers may run several simulations at once.
-    return cast(F, numba.njit(cache=True, nogil=True)(function))
+    try:
+        dispatcher = numba.njit(cache=True, nogil=True)(function)
+    except RuntimeError:
+        # No writable place for a cache (a read-only install and home, no NUMBA_CACHE_DIR):
+        # compile in every process instead of failing.
+        dispatcher = numba.njit(nogil=True)(function)
+    return cast(F, dispatcher)

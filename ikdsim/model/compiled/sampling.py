@@ -9,8 +9,6 @@ population, with Lemire's bounded integers (`random_bounded_uint64`). Tested dra
 from __future__ import annotations
 
 import numpy as np
-from numba import types
-from numba.typed import Dict
 
 from ikdsim.model.compiled.bits import Bits, next_uint32, next_uint64
 from ikdsim.model.compiled.jit import compiled
@@ -110,19 +108,36 @@ def _tail_shuffle(bits: Bits, population: int, size: int) -> np.ndarray:
     """The last `size` entries of `_shuffle_int` over range(population) from `population - size`.
 
     numpy shuffles a full range; only the positions swapped differ from their index, so a hash
-    map of those gives the same entries at a cost that follows `size`, not the population.
+    table of those (open addressing, as in `choice`) gives the same entries at a cost that follows
+    `size`, not the population.
     """
-    moved = Dict.empty(key_type=types.int64, value_type=types.int64)
+    mask = _mask(np.uint64(4 * size))
+    keys = np.full(int(mask) + 1, -1, dtype=np.int64)
+    values = np.empty(int(mask) + 1, dtype=np.int64)
     for i in range(population - 1, max(population - size, 1) - 1, -1):
         j = bounded(bits, i)
-        at_i = moved.get(i, i)
-        moved[i] = moved.get(j, j)
-        moved[j] = at_i
+        at_i = _slot(keys, mask, i)
+        at_j = _slot(keys, mask, j)
+        value_i = values[at_i] if keys[at_i] == i else i
+        value_j = values[at_j] if keys[at_j] == j else j
+        keys[at_i], values[at_i] = i, value_j
+        at_j = _slot(keys, mask, j)  # i's entry may have taken j's free slot
+        keys[at_j], values[at_j] = j, value_i
     out = np.empty(size, dtype=np.int64)
     for k in range(size):
         position = population - size + k
-        out[k] = moved.get(position, position)
+        at = _slot(keys, mask, position)
+        out[k] = values[at] if keys[at] == position else position
     return out
+
+
+@compiled
+def _slot(keys: np.ndarray, mask: np.uint64, key: int | np.int64) -> int:
+    """Where `key` is in the open-addressing table `keys`, or the free slot where it would go."""
+    at = np.uint64(key) & mask
+    while keys[at] != -1 and keys[at] != key:
+        at = (at + np.uint64(1)) & mask
+    return int(at)
 
 
 @compiled

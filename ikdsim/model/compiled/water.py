@@ -20,6 +20,20 @@ from ikdsim.model.compiled.sampling import pick
 
 
 @compiled
+def _stable_order(values: np.ndarray) -> np.ndarray:
+    """Indices that sort `values`, ties in index order (an insertion sort: a handful of points)."""
+    order = np.arange(len(values))
+    for i in range(1, len(values)):
+        k = order[i]
+        j = i - 1
+        while j >= 0 and values[order[j]] > values[k]:
+            order[j + 1] = order[j]
+            j -= 1
+        order[j + 1] = k
+    return order
+
+
+@compiled
 def round_to_total(values: np.ndarray, total: int) -> np.ndarray:
     """Largest-remainder rounding of `values` to integers summing to `total` (ties: first index)."""
     floors = np.empty(len(values), dtype=np.int64)
@@ -27,7 +41,7 @@ def round_to_total(values: np.ndarray, total: int) -> np.ndarray:
         floors[i] = math.floor(values[i] + 1e-9)
     short = total - floors.sum()
     if short:
-        by_fraction = np.argsort(floors - values, kind="mergesort")
+        by_fraction = _stable_order(floors - values)
         # Python's slice by_fraction[:short], negative `short` included.
         take = short if short > 0 else max(len(values) + short, 0)
         for i in by_fraction[: min(take, len(values))]:
@@ -61,7 +75,7 @@ def water_fill_levels(waits: np.ndarray, caps: np.ndarray, total: int) -> np.nda
     if len(finite) == 0:
         shares[0] = total
         return shares
-    order = finite[np.argsort(waits[finite], kind="mergesort")]
+    order = finite[_stable_order(waits[finite])]
     cap_sum = weighted = 0.0
     level = math.inf
     k = 0
