@@ -103,9 +103,9 @@ def run_tasks(
 def batch_size_for(runs: int, workers: int, largest: int = 16) -> int:
     """Runs per batch: about 16 batches per worker for load balance, at most `largest` runs.
 
-    A run of the default scenario takes ~0.15 s and a batch costs a few milliseconds to ship
-    (pickling, a Dask task), so 16 runs keep overhead under 1 % while the last batches, which
-    leave other workers idle, stay short (~2 s) and progress reports stay frequent.
+    A run of the default scenario takes ~0.05 s and a batch costs a few milliseconds to ship
+    (pickling, a Dask task), so 16 runs keep overhead near 1 % while the last batches, which
+    leave other workers idle, stay short (under a second) and progress reports stay frequent.
     """
     return max(1, min(largest, runs // (16 * max(workers, 1))))
 
