@@ -16,7 +16,6 @@ import numpy as np
 from ikdsim.model.compiled.bits import Bits
 from ikdsim.model.compiled.hypergeometric import draw_without_replacement
 from ikdsim.model.compiled.jit import compiled
-from ikdsim.model.compiled.sampling import pick
 
 
 @compiled
@@ -138,55 +137,23 @@ def route(bits: Bits, day: int, decided: np.ndarray, order: np.ndarray, bounds: 
             continue
         points = candidates[d, : n_candidates[d]]
         shares = water_fill(expected_waits(day, points, queued, caps, opens), caps[points], total)
-        taker = -1
+        # Each point in turn takes a uniform draw of the people still unrouted; the last to take
+        # anyone takes the rest, without a draw (so does a point that takes the whole district).
+        remaining = np.empty(hi - lo, dtype=np.int64)
+        for i in range(lo, hi):
+            remaining[i - lo] = decided[order[i]]
+        left = total
         for k in range(len(points)):
-            if shares[k] == total:
-                taker = k
-                break
-        if taker >= 0:
-            q = points[taker]
-            base = slot_start[d, taker]
-            for i in range(lo, hi):
-                waiting[slots[base + i - lo]] += decided[order[i]]
-            joined[q] += total
+            share = shares[k]
+            if share == 0:
+                continue
+            part = remaining.copy() if share == left else draw_without_replacement(bits, remaining, share)
+            remaining -= part
+            left -= share
+            base = slot_start[d, k]
+            for i in range(hi - lo):
+                waiting[slots[base + i]] += part[i]
+            q = points[k]
+            joined[q] += share
             touched[q] = True
-            queued[q] += total
-        elif len(points) == 2 and shares[0] <= 4 * (hi - lo):
-            # The first point takes a uniform pick of the district's people, the second the rest.
-            people = np.sort(pick(bits, total, shares[0], 0))
-            at = 0
-            seen = 0
-            one, two = slot_start[d, 0], slot_start[d, 1]
-            for i in range(lo, hi):
-                here = decided[order[i]]
-                seen += here
-                taken = 0
-                while at < len(people) and people[at] < seen:
-                    taken += 1
-                    at += 1
-                waiting[slots[one + i - lo]] += taken
-                waiting[slots[two + i - lo]] += here - taken
-            for k in range(2):
-                q = points[k]
-                joined[q] += shares[k]
-                touched[q] = True
-                queued[q] += shares[k]
-        else:  # any other split: each point in turn takes a uniform draw of the people still unrouted
-            remaining = np.empty(hi - lo, dtype=np.int64)
-            for i in range(lo, hi):
-                remaining[i - lo] = decided[order[i]]
-            left = total
-            for k in range(len(points)):
-                share = shares[k]
-                if share == 0:
-                    continue
-                part = remaining.copy() if share == left else draw_without_replacement(bits, remaining, share)
-                remaining -= part
-                left -= share
-                base = slot_start[d, k]
-                for i in range(hi - lo):
-                    waiting[slots[base + i]] += part[i]
-                q = points[k]
-                joined[q] += share
-                touched[q] = True
-                queued[q] += share
+            queued[q] += share
