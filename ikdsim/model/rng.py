@@ -15,7 +15,7 @@ import hashlib
 
 import numpy as np
 
-from ikdsim.model.compiled import hypergeometric, sampling
+from ikdsim.model.compiled import hypergeometric
 from ikdsim.model.compiled.bits import Bits, bits_of
 
 # PCG64DXSM is numpy's recommended generator when many streams run in parallel; its period
@@ -120,18 +120,3 @@ def draw_without_replacement(counts: np.ndarray, m: int, rng: StreamGenerator) -
     against many segments), numpy's marginals method otherwise; the same draws as numpy's.
     """
     return hypergeometric.draw_without_replacement(rng.bits, counts, m)
-
-
-def picks_people(categories: int, m: int) -> bool:
-    """Whether `draw_without_replacement` draws `m` people one by one (`pick`), not by category."""
-    return m <= 4 * categories
-
-
-def pick(total: int, m: int, rng: StreamGenerator, first: int = 0) -> np.ndarray:
-    """`m` distinct people of `total`, numbered from `first`: the draw `draw_without_replacement` buckets.
-
-    A shuffle of the range while the pool is small, Floyd's method otherwise (numpy's
-    `shuffle` and `choice(replace=False)`, compiled). Numbering from `first` changes no draw;
-    it lets callers bucket the people of several draws with one search.
-    """
-    return sampling.pick(rng.bits, total, m, first)

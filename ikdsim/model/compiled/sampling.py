@@ -167,18 +167,18 @@ def choice(bits: Bits, population: int, size: int) -> np.ndarray:
 
 
 @compiled
-def pick(bits: Bits, total: int, m: int, first: int) -> np.ndarray:
-    """`m` distinct people of `total`, numbered from `first` (`ikdsim.model.rng.pick`)."""
+def pick(bits: Bits, total: int, m: int) -> np.ndarray:
+    """`m` distinct people of `total`: a shuffle of the range while it is small, else `choice`."""
     if total <= _PERMUTE_UP_TO:
-        people = np.arange(first, first + total)
+        people = np.arange(total)
         shuffle(bits, people)
         return people[:m].copy()
-    return choice(bits, total, m) + first
+    return choice(bits, total, m)
 
 
 @compiled
 def pick_by_category(bits: Bits, counts: np.ndarray, m: int) -> np.ndarray:
     """How many of each category are among `m` people picked from `counts` people."""
     cum = np.cumsum(counts)
-    people = pick(bits, cum[-1], m, 0)
+    people = pick(bits, cum[-1], m)
     return np.bincount(np.searchsorted(cum, people, side="right"), minlength=len(counts))
