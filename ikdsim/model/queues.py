@@ -231,7 +231,7 @@ class QueueNetwork(Component):
             queue.waiting = self.all_waiting[offset : offset + size]
             queue.offset = offset
             offset += size
-        self.router = Router(self.queues, district_segs, ctx.streams("routing"), self.all_waiting)
+        self.router = Router(self.queues, self.serving, district_segs, ctx.streams("routing"), self.all_waiting)
         ctx.env.process(self._on_changes(ctx))
 
     def _on_changes(self, ctx: Context) -> Generator[simpy.Event, object, None]:

@@ -22,13 +22,13 @@ class Router:
     queues the next one sees.
     """
 
-    def __init__(self, points: list[Queue], district_segs: list[np.ndarray], stream: Stream,
-                 waiting: np.ndarray) -> None:
+    def __init__(self, points: list[Queue], serving: list[list[Queue]], district_segs: list[np.ndarray],
+                 stream: Stream, waiting: np.ndarray) -> None:
         self.district_segs = district_segs
         self.stream = stream
         self.points = points
         self.waiting = waiting  # every queue's `waiting` is a slice of it, from `Queue.offset`
-        self.serving = [[p for p in points if d in p.district_ids] for d in range(len(district_segs))]
+        self.serving = serving  # per district, the points serving it
         self.order = np.concatenate(district_segs) if district_segs else np.zeros(0, dtype=np.int64)
         self.bounds = np.cumsum([0] + [len(segs) for segs in district_segs])
         self.caps = np.array([p.mean_daily_capacity for p in points], dtype=float)
