@@ -147,21 +147,15 @@ def choice(bits: Bits, population: int, size: int) -> np.ndarray:
         return _tail_shuffle(bits, population, size)
     out = np.empty(size, dtype=np.int64)
     mask = _mask(np.uint64(int(1.2 * size)))
-    seen = np.full(int(mask) + 1, _EMPTY, dtype=np.uint64)
+    seen = np.full(int(mask) + 1, -1, dtype=np.int64)
     for j in range(population - size, population):
-        value = np.uint64(bounded(bits, j))
-        at = value & mask
-        while seen[at] != _EMPTY and seen[at] != value:
-            at = (at + np.uint64(1)) & mask
-        if seen[at] == _EMPTY:
-            seen[at] = value
-            out[j - population + size] = np.int64(value)
-        else:  # already drawn: take j itself, which cannot have been
-            at = np.uint64(j) & mask
-            while seen[at] != _EMPTY:
-                at = (at + np.uint64(1)) & mask
-            seen[at] = np.uint64(j)
-            out[j - population + size] = j
+        value = bounded(bits, j)
+        at = _slot(seen, mask, value)
+        if seen[at] == value:  # already drawn: take j itself, which cannot have been
+            value = np.int64(j)
+            at = _slot(seen, mask, j)
+        seen[at] = value
+        out[j - population + size] = value
     _shuffle_int(bits, size, 1, out)
     return out
 
