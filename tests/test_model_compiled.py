@@ -1,4 +1,8 @@
-"""The compiled draws (ikdsim/model/compiled) against numpy's own, draw for draw, and against theory."""
+"""The compiled draws (ikdsim/model/compiled) against numpy's own, draw for draw, and against theory.
+
+Binomials above n·p = 30 are not numpy's (BTRS, not BTPE): they are checked against the binomial
+distribution instead.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,10 @@ import math
 
 import numpy as np
 import pytest
+import scipy.stats
 
 from ikdsim.model.compiled import hypergeometric, kernels, sampling
-from ikdsim.model.compiled.binomial import binomial, multinomial
+from ikdsim.model.compiled.binomial import _stirling_tail, binomial, multinomial
 from ikdsim.model.compiled.bits import bits_of
 
 
@@ -22,8 +27,7 @@ def _twins(seed: int) -> tuple[np.random.Generator, np.random.PCG64DXSM]:
     ("regime", "n_range", "p_range"),
     [
         ("inversion", (0, 3_000), (0.0, 0.01)),  # n·p ≤ 30
-        ("inversion, p > 0.5", (0, 50), (0.5, 1.0)),
-        ("BTPE", (1_000, 10**7), (0.01, 0.99)),  # n·min(p, 1 - p) > 30
+        ("inversion, p > 0.5", (0, 60), (0.5, 1.0)),  # n·(1 - p) ≤ 30
     ],
 )
 def test_binomial_draws_what_numpy_draws(regime: str, n_range: tuple[int, int], p_range: tuple[float, float]) -> None:
@@ -39,22 +43,59 @@ def test_binomial_draws_what_numpy_draws(regime: str, n_range: tuple[int, int], 
     assert bit_generator.state == numpy_generator.bit_generator.state
 
 
-def test_binomial_draws_follow_theory_in_btpe_regime() -> None:
-    _, bit_generator = _twins(3)
+@pytest.mark.parametrize(
+    ("n", "p"),
+    [
+        (1_000, 0.0301),  # just above the switch from inversion (n·p = 30.1)
+        (400, 0.2),  # few trials, where the explicit acceptance test runs most often
+        (50_000, 0.001),
+        (10**6, 0.3),
+        (10**9, 0.5),  # the largest population a scenario allows
+        (200, 0.8),  # p > 1/2: the draw counts failures
+        (10**7, 1 - 4e-6),
+    ],
+)
+def test_binomial_draws_above_the_inversion_regime_follow_the_binomial_distribution(n: int, p: float) -> None:
+    # Hörmann's BTRS, not numpy's BTPE: checked against the distribution itself. 100,000 draws in
+    # up to 200 bins of about equal probability (bin i holds the draws in (edge i-1, edge i]),
+    # Pearson's chi-squared test; and the mean within five standard errors.
+    _, bit_generator = _twins(int(n * p) % 1_000)
     bits = bits_of(bit_generator)
-    n, p = 100_000, 0.3
-    draws = np.array([binomial(bits, n, p) for _ in range(20_000)])
-    assert abs(draws.mean() - n * p) < 4 * np.sqrt(n * p * (1 - p) / len(draws))
-    assert draws.var() == pytest.approx(n * p * (1 - p), rel=0.05)
+    draws = kernels.binomials(bits, np.full(100_000, n), p)
+    distribution = scipy.stats.binom(n, p)
+    edges = np.unique(distribution.ppf(np.linspace(0, 1, 201)[1:-1])).astype(np.int64)
+    observed = np.bincount(np.searchsorted(edges, draws), minlength=len(edges) + 1)
+    expected = np.diff(np.concatenate([[0.0], distribution.cdf(edges), [1.0]])) * len(draws)
+    assert expected.min() >= 5 and draws.min() >= 0 and draws.max() <= n
+    statistic = float(((observed - expected) ** 2 / expected).sum())
+    assert scipy.stats.chi2.sf(statistic, len(observed) - 1) > 1e-4, (statistic, len(observed))
+    assert abs(draws.mean() - n * p) < 5 * math.sqrt(n * p * (1 - p) / len(draws))
+
+
+def test_the_stirling_remainder_table_is_correctly_rounded() -> None:
+    decimal.getcontext().prec = 60
+    pi = decimal.Decimal("3.14159265358979323846264338327950288419716939937510582097494")
+    product = decimal.Decimal(1)
+    for k in range(10):
+        product *= max(k, 1)
+        log_factorial = product.ln() if k > 1 else decimal.Decimal(0)
+        remainder = log_factorial - ((2 * pi).ln() / 2 + (k + decimal.Decimal("0.5")) * decimal.Decimal(k + 1).ln()
+                                     - (k + 1))
+        assert _stirling_tail(float(k)) == float(remainder), k
+    # Beyond the table, the series: within 1e-10 of the remainder (lgamma gives ln k! to ~1e-16 relative).
+    for k in (10, 57, 10**4):
+        remainder = math.lgamma(k + 1) - (0.5 * math.log(2 * math.pi) + (k + 0.5) * math.log(k + 1) - (k + 1))
+        assert _stirling_tail(float(k)) == pytest.approx(remainder, abs=1e-10 + 1e-15 * math.lgamma(k + 1))
 
 
 def test_multinomial_draws_what_numpy_draws() -> None:
+    # Counts of at most 60, so that every binomial of the split is in numpy's inversion regime.
     rng = np.random.default_rng(5)
     shares = rng.dirichlet(np.full(8, 0.4), 64)
     shares[:4] = np.eye(8)[[0, 3, 7, 0]]  # all on one cause, and the last one
     shares[10, 1:] = 0.0
     shares[10, 0] = 1.0
-    counts = rng.integers(0, 20_000, 64)
+    counts = rng.integers(0, 61, 64)
     counts[5] = 0
     numpy_generator, bit_generator = _twins(11)
     expected = numpy_generator.multinomial(counts, shares)
@@ -66,27 +107,53 @@ def test_multinomial_draws_what_numpy_draws() -> None:
     assert bit_generator.state == numpy_generator.bit_generator.state
 
 
-def test_decide_kernel_is_the_numpy_formulation() -> None:
+def test_multinomial_of_large_counts_follows_theory() -> None:
+    _, bit_generator = _twins(13)
+    bits = bits_of(bit_generator)
+    shares = np.array([0.5, 0.3, 0.15, 0.05])
+    n = 2_000_000
+    rows = np.zeros((2_000, 4), dtype=np.int64)
+    for row in rows:
+        multinomial(bits, n, shares, row)
+    assert (rows.sum(axis=1) == n).all()
+    means = rows.mean(axis=0)
+    assert (np.abs(means - n * shares) < 5 * np.sqrt(n * shares * (1 - shares) / len(rows))).all()
+    # Categories compete for the same people: covariance -n·p_i·p_j.
+    assert np.cov(rows[:, 0], rows[:, 1])[0, 1] == pytest.approx(-n * 0.5 * 0.3, rel=0.15)
+
+
+def test_decide_kernel_is_the_draw_by_draw_formulation() -> None:
+    # The kernel against its formulation written with the single draws: a binomial per segment
+    # in segment order, then a multinomial per profile on the split stream. Counts as at × 1000,
+    # so that both the inversion and BTRS regimes are used.
     rng = np.random.default_rng(2)
     segments, profiles = 300, 12
-    not_intending = rng.integers(0, 5_000, segments)
-    probability = rng.uniform(0, 0.02, segments)
+    not_intending = rng.integers(0, 300_000, segments)
+    probability = rng.uniform(0, 0.001, segments)
     profile = rng.integers(0, profiles, segments)
     shares = rng.dirichlet(np.ones(5), profiles)
-    decide_numpy, decide_bits = _twins(1)
-    split_numpy, split_bits = _twins(2)
+    decide_twin, decide_bits = _twins(1)
+    split_twin, split_bits = _twins(2)
 
-    decided_numpy = decide_numpy.binomial(not_intending, probability)
-    per_profile = np.bincount(profile, weights=decided_numpy, minlength=profiles).astype(np.int64)
-    causes_numpy = split_numpy.multinomial(per_profile, shares).sum(axis=0)
+    twin = bits_of(decide_twin.bit_generator)
+    decided_expected = np.array([binomial(twin, int(n), float(p)) for n, p in zip(not_intending, probability,
+                                                                                   strict=True)])
+    assert ((not_intending * probability > 30) & (decided_expected > 0)).any()
+    per_profile = np.bincount(profile, weights=decided_expected, minlength=profiles).astype(np.int64)
+    twin = bits_of(split_twin.bit_generator)
+    causes_expected = np.zeros(5, dtype=np.int64)
+    for r in range(profiles):
+        row = np.zeros(5, dtype=np.int64)
+        multinomial(twin, int(per_profile[r]), shares[r], row)
+        causes_expected += row
 
     left = not_intending.copy()
     decided = np.empty_like(left)
     causes = np.empty(5, dtype=np.int64)
     total = kernels.decide(bits_of(decide_bits), bits_of(split_bits), left, probability, profile, shares,
                            decided, causes)
-    assert (decided == decided_numpy).all()
-    assert (causes == causes_numpy).all()
+    assert (decided == decided_expected).all()
+    assert (causes == causes_expected).all()
     assert total == decided.sum() == causes.sum()
     assert (left == not_intending - decided).all()
 

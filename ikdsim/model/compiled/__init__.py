@@ -1,9 +1,10 @@
-"""Compiled inner loops of a day (numba): the same draws as numpy, without its per-call cost.
+"""Compiled inner loops of a day (numba): numpy's draws, without its per-call cost.
 
 A day makes about a hundred small array operations; at a few microseconds each, their fixed cost
-outweighed the arithmetic (issue 9). The loops here run the same algorithms as numpy's
-`Generator` on the same bit generator state (`bits.py`), so a stream gives the same numbers
-whether a draw is made here or by numpy, and the two can follow each other on one stream.
+outweighed the arithmetic (issue 9). The loops here run numpy's algorithms on the same bit
+generator state (`bits.py`), so a stream gives the same numbers whether a draw is made here or
+by numpy, and the two can follow each other on one stream. The one exception is a binomial with
+n·min(p, 1-p) > 30: Hörmann's BTRS, not numpy's BTPE (`binomial.py` says why).
 
 Compiled code is cached beside these modules (numba's `cache=True`): compiling takes about 20 s
 once per install (`python -m ikdsim.model.compiled`, which the Makefile runs after installing,

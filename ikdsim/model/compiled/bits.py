@@ -18,8 +18,8 @@ from numba.extending import intrinsic
 
 from ikdsim.model.compiled.jit import compiled
 
-Bits = tuple[int, int, int, int, int]
-"""(state, next_double, next_uint64, next_uint32 addresses; 1 if numpy < 2.5 else 0)."""
+Bits = tuple[int, int, int, int]
+"""The addresses of a bit generator's state and of its next_double, next_uint64, next_uint32."""
 
 
 def bits_of(bit_generator: np.random.BitGenerator) -> Bits:
@@ -28,12 +28,7 @@ def bits_of(bit_generator: np.random.BitGenerator) -> Bits:
     uint64 = ctypes.cast(interface.next_uint64, ctypes.c_void_p).value
     uint32 = ctypes.cast(interface.next_uint32, ctypes.c_void_p).value
     assert double is not None and uint64 is not None and uint32 is not None
-    return int(interface.state_address), int(double), int(uint64), int(uint32), int(_numpy_version() < (2, 5))
-
-
-def _numpy_version() -> tuple[int, int]:
-    major, minor = np.__version__.split(".")[:2]
-    return int(major), int(minor)
+    return int(interface.state_address), int(double), int(uint64), int(uint32)
 
 
 def _caller(result: ir.Type, numba_result: types.Type) -> Any:

@@ -1,4 +1,5 @@
-"""The compiled steps of a day: each is the numpy code it replaced, draw for draw."""
+"""The compiled steps of a day: each is the numpy code it replaced, draw for draw (`binomial.py` for
+the one exception, binomials above n·p = 30)."""
 
 from __future__ import annotations
 
