@@ -4,11 +4,11 @@ Run: `python benchmarks/bench_simulate.py [--repeats 20] [--scenario balikpapan-
 
 First the ratio that does not depend on how loaded the machine is: one simulated year of the
 scenario against a bare numpy loop over 500 segments with three binomial draws a day (decide,
-be served, give up), the two timed alternately in the same run (medians). Then a table (median
+be served, give up), the two timed back to back in the same run (the median of the pairs' ratios). Then a table (median
 of the repeats, after one warm-up run) for population.total × 1, 10, 100 and 1000: first with
 capacities unchanged (queues grow by orders of magnitude), then with counters, team capacity and
 reach scaled too (the same regime, more people). Cost should follow segments and events, not
-people: the last line gives × 1000 against × 100, from the two timed alternately.
+people: the last line gives × 1000 against × 100, from the two timed back to back (median ratio).
 """
 
 from __future__ import annotations
