@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ikdsim.model.compiled.water import round_to_total, water_fill, water_fill_levels, water_fill_two
+from ikdsim.model.compiled.water import round_to_total, water_fill
 from ikdsim.model.engine import Model, simulate
 from ikdsim.model.queues import Queue
 from tests.conftest import build, minimal
@@ -111,12 +111,20 @@ def test_water_filling_ignores_points_with_no_capacity() -> None:
     assert fill([math.inf, math.inf], [0.0, 0.0], 7) == [7, 0]
 
 
-@given(st.lists(st.floats(0, 60), min_size=2, max_size=2), st.lists(st.floats(0.1, 500), min_size=2, max_size=2),
-       st.integers(1, 5_000))
-def test_the_two_point_water_filling_is_the_general_one(waits: list[float], caps: list[float], total: int) -> None:
-    shares = water_fill_two(np.array(waits), np.array(caps), total).tolist()
-    assert shares == water_fill_levels(np.array(waits), np.array(caps), total).tolist()
-    assert sum(shares) == total and min(shares) >= 0
+@given(st.lists(st.tuples(st.floats(0, 60), st.floats(0.1, 500)), min_size=1, max_size=5), st.integers(1, 5_000))
+def test_water_filling_gives_each_point_its_share_below_the_common_level(points: list[tuple[float, float]],
+                                                                          total: int) -> None:
+    # The definition: the level L where sum_i max(0, (L - w_i)·c_i) = total, found here by
+    # bisection; each point's share is its term rounded to a whole person, keeping the total.
+    waits, caps = np.array([w for w, _ in points]), np.array([c for _, c in points])
+    low, high = 0.0, 60.0 + total / caps.min()
+    for _ in range(200):
+        level = (low + high) / 2
+        low, high = (level, high) if np.maximum(0.0, (level - waits) * caps).sum() < total else (low, level)
+    exact = np.maximum(0.0, (high - waits) * caps)
+    shares = water_fill(waits, caps, total)
+    assert shares.sum() == total and shares.min() >= 0
+    assert (np.abs(shares - exact) < 1 + 1e-6 * total).all(), (shares, exact)
 
 
 @pytest.mark.parametrize(("values", "total", "expected"), [

@@ -49,23 +49,6 @@ def round_to_total(values: np.ndarray, total: int) -> np.ndarray:
 
 
 @compiled
-def water_fill_two(waits: np.ndarray, caps: np.ndarray, total: int) -> np.ndarray:
-    """`water_fill_levels` for two points with finite waits, in the same arithmetic."""
-    w0, w1 = waits[0], waits[1]
-    c0, c1 = caps[0], caps[1]
-    shares = np.zeros(2, dtype=np.int64)
-    first = 0 if w0 <= w1 else 1
-    wa, ca, wb, cb = (w0, c0, w1, c1) if first == 0 else (w1, c1, w0, c0)
-    if (total + ca * wa) / ca <= wb:  # the shorter one takes everybody
-        shares[first] = total
-        return shares
-    level = (total + (ca * wa + cb * wb)) / (ca + cb)
-    raw0, raw1 = max(0.0, (level - w0) * c0), max(0.0, (level - w1) * c1)
-    scale = total / (raw0 + raw1)
-    return round_to_total(np.array([raw0 * scale, raw1 * scale]), total)
-
-
-@compiled
 def water_fill_levels(waits: np.ndarray, caps: np.ndarray, total: int) -> np.ndarray:
     """The general water-filling: points sorted by wait (then index), filled from the shortest up."""
     n = len(waits)
@@ -101,8 +84,6 @@ def water_fill(waits: np.ndarray, caps: np.ndarray, total: int) -> np.ndarray:
     """Split `total` arrivals between points with these expected waits and mean daily capacities."""
     if len(waits) == 1:
         return np.full(1, total, dtype=np.int64)
-    if len(waits) == 2 and waits[0] != math.inf and waits[1] != math.inf:
-        return water_fill_two(waits, caps, total)
     return water_fill_levels(waits, caps, total)
 
 
