@@ -6,8 +6,9 @@ as `Generator.binomial` (tested), apart from one rounding (below). Above 30, whe
 Kachitvichyanukul and Schmeiser's BTPE, Hörmann's BTRS instead: exact too (tested against the
 binomial distribution), and cheaper where counts are moderate (n·p from 30 to a few hundred,
 where BTPE often needs its explicit evaluation loop), so that a draw costs about the same whatever
-the counts, and a run on 100 times more people costs about the same (benchmarks/). It does not
-depend on the numpy version either: numpy 2.5 changed BTPE's final test.
+the counts, and from 100 times the default population up, a run on ten times more people costs
+about the same (benchmarks/). It does not depend on the numpy version either: numpy 2.5 changed
+BTPE's final test.
 
 The multinomial is numpy's: a binomial per category in turn.
 """
