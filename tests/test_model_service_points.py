@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ikdsim.model.compiled.water import round_to_total, water_fill
@@ -111,6 +111,7 @@ def test_water_filling_ignores_points_with_no_capacity() -> None:
     assert fill([math.inf, math.inf], [0.0, 0.0], 7) == [7, 0]
 
 
+@settings(deadline=None)  # the first call loads the compiled code from numba's cache
 @given(st.lists(st.tuples(st.floats(0, 60), st.floats(0.1, 500)), min_size=1, max_size=5), st.integers(1, 5_000))
 def test_water_filling_gives_each_point_its_share_below_the_common_level(points: list[tuple[float, float]],
                                                                           total: int) -> None:
