@@ -152,9 +152,8 @@ class Programme(Component):
         key = (district, venue)
         found = self._slots.get(key)
         if found is None:
-            found = self._slots[key] = np.array([q.offset + p for q, p in zip(queues, self.positions(district, venue,
-                                                                                                      queues),
-                                                                            strict=True)]).reshape(len(queues), -1)
+            segs = self.targets[key]
+            found = self._slots[key] = np.array([q.slots(segs) for q in queues]).reshape(len(queues), -1)
         return found
 
     def positions(self, district: int, venue: str, queues: list[Queue]) -> list[np.ndarray]:

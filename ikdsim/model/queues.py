@@ -102,6 +102,11 @@ class Queue:
     def accepts(self, day: int) -> bool:
         return self.closes_day is None or day <= self.closes_day
 
+    def slots(self, segs: np.ndarray) -> np.ndarray:
+        """Where the people of segments `segs` (all in the catchment) wait in the network's array
+        of all queues' waiting (`QueueNetwork.all_waiting`)."""
+        return self.offset + self.position[segs]  # type: ignore[no-any-return]
+
     def join(self, day: int, local: np.ndarray, people: np.ndarray, total: int) -> None:
         """Add `total` people, `people[i]` of them from the segment at queue position `local[i]`."""
         self.waiting[local] += people  # positions are distinct: plain fancy-index add

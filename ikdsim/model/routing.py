@@ -47,11 +47,10 @@ class Router:
         used = 0
         for d, (serving, candidates) in enumerate(zip(self.serving, self.candidates, strict=True)):
             for k, queue in enumerate(serving[i] for i in candidates):
-                positions = queue.position[self.district_segs[d]]
                 self._points[d, k] = index[id(queue)]
                 self._slot_start[d, k] = used
-                slots.append(queue.offset + positions)
-                used += len(positions)
+                slots.append(queue.slots(self.district_segs[d]))
+                used += len(self.district_segs[d])
         self._slots = np.concatenate(slots) if slots else np.zeros(0, dtype=np.int64)
 
     def candidates_on(self, day: int) -> list[list[int]]:
