@@ -62,9 +62,8 @@ class Router:
     def route(self, day: int, decided: np.ndarray) -> None:
         rng = self.stream.on(day)
         joined = np.zeros(len(self.points), dtype=np.int64)
-        touched = np.zeros(len(self.points), dtype=np.bool_)
         queued = np.array([p.queued for p in self.points], dtype=np.int64)
         water.route(rng.bits, day, decided, self.order, self.bounds, self._points, self._count, self._slot_start,
-                    self._slots, self.caps, self.opens, queued, joined, touched, self.waiting)
-        for q in np.flatnonzero(touched).tolist():
+                    self._slots, self.caps, self.opens, queued, joined, self.waiting)
+        for q in np.flatnonzero(joined).tolist():
             self.points[q].join_count(day, int(joined[q]))

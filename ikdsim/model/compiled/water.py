@@ -101,13 +101,13 @@ def expected_waits(day: int, points: np.ndarray, queued: np.ndarray, caps: np.nd
 @compiled
 def route(bits: Bits, day: int, decided: np.ndarray, order: np.ndarray, bounds: np.ndarray, candidates: np.ndarray,
           n_candidates: np.ndarray, slot_start: np.ndarray, slots: np.ndarray, caps: np.ndarray, opens: np.ndarray,
-          queued: np.ndarray, joined: np.ndarray, touched: np.ndarray, waiting: np.ndarray) -> None:
+          queued: np.ndarray, joined: np.ndarray, waiting: np.ndarray) -> None:
     """Route the day's decisions of every district, in district order.
 
     District d's segments are `order[bounds[d]:bounds[d + 1]]`; its candidate queues are
     `candidates[d, :n_candidates[d]]`; the people of its i-th segment wait at
     `waiting[slots[slot_start[d, k] + i]]` in candidate k. `queued` grows as people join (later
-    districts see it); `joined` and `touched` record whom each queue took.
+    districts see it); `joined` counts whom each queue took.
     """
     for d in range(len(bounds) - 1):
         lo, hi = bounds[d], bounds[d + 1]
@@ -136,5 +136,4 @@ def route(bits: Bits, day: int, decided: np.ndarray, order: np.ndarray, bounds: 
                 waiting[slots[base + i]] += part[i]
             q = points[k]
             joined[q] += share
-            touched[q] = True
             queued[q] += share
