@@ -27,7 +27,8 @@ def office(model: Model) -> Queue:
 
 def join(queue: Queue, day: int, people: int) -> None:
     # Everybody from the first segment of the catchment (enough for these tests).
-    queue.join(day, np.array([0]), np.array([people]), people)
+    queue.waiting[0] += people
+    queue.join_count(day, people)
 
 
 def test_service_is_first_come_first_served_by_cohort() -> None:

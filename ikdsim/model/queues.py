@@ -107,13 +107,8 @@ class Queue:
         of all queues' waiting (`QueueNetwork.all_waiting`)."""
         return self.offset + self.position[segs]  # type: ignore[no-any-return]
 
-    def join(self, day: int, local: np.ndarray, people: np.ndarray, total: int) -> None:
-        """Add `total` people, `people[i]` of them from the segment at queue position `local[i]`."""
-        self.waiting[local] += people  # positions are distinct: plain fancy-index add
-        self.join_count(day, total)
-
     def join_count(self, day: int, total: int) -> None:
-        """The counting half of `join`; the caller adds the people to `waiting` before they are served."""
+        """Count `total` people joining on `day`; routing has added them to `waiting` by segment."""
         self.queued += total
         self.cohort[day] += total
         self.last = day
