@@ -49,8 +49,9 @@ def round_to_total(values: np.ndarray, total: int) -> np.ndarray:
 
 
 @compiled
-def water_fill_levels(waits: np.ndarray, caps: np.ndarray, total: int) -> np.ndarray:
-    """The general water-filling: points sorted by wait (then index), filled from the shortest up."""
+def water_fill(waits: np.ndarray, caps: np.ndarray, total: int) -> np.ndarray:
+    """Split `total` arrivals between points with these expected waits and mean daily capacities:
+    points sorted by wait (then index), filled from the shortest up."""
     n = len(waits)
     shares = np.zeros(n, dtype=np.int64)
     finite = np.flatnonzero(waits != math.inf)
@@ -77,14 +78,6 @@ def water_fill_levels(waits: np.ndarray, caps: np.ndarray, total: int) -> np.nda
             raw[i] = max(0.0, (level - waits[i]) * caps[i])
     scale = total / raw.sum()
     return round_to_total(raw * scale, total)
-
-
-@compiled
-def water_fill(waits: np.ndarray, caps: np.ndarray, total: int) -> np.ndarray:
-    """Split `total` arrivals between points with these expected waits and mean daily capacities."""
-    if len(waits) == 1:
-        return np.full(1, total, dtype=np.int64)
-    return water_fill_levels(waits, caps, total)
 
 
 @compiled
