@@ -38,15 +38,15 @@ class Team:
             return 0, 0
         queues = serving[district]
         capacity = prog.spec.capacity_per_event
+        slots = prog.slots(district, venue, queues)
         taken, converted, from_queue, idle_present = kernels.visit(
-            rng.bits, segs, prog.slots(district, venue, queues), prog.network.all_waiting, state.not_intending,
-            state.activated, prog.spec.venues[venue].reach, capacity, prog.spec.on_site_conversion)
+            rng.bits, segs, slots, prog.network.all_waiting, state.not_intending, state.activated,
+            prog.spec.venues[venue].reach, capacity, prog.spec.on_site_conversion)
         if converted >= 0:
             return 0, int(converted)
         # Some waiting people were activated: they leave their queues, then the others may convert.
-        holdings = [q.waiting[positions] for q, positions in zip(queues, prog.positions(district, venue, queues),
-                                                                 strict=True)]
-        self._take_from_queues(day, segs, from_queue, queues, holdings, sum(holdings, np.zeros_like(segs)), rng)
+        held = prog.network.all_waiting[slots]  # queue by queue, the visited segments' waiting people
+        self._take_from_queues(day, segs, from_queue, queues, list(held), held.sum(axis=0), rng)
         on_spot = kernels.binomials(rng.bits, idle_present, prog.spec.on_site_conversion)
         on_spot = draw_without_replacement(on_spot, capacity - int(taken), rng)
         state.not_intending[segs] -= on_spot
@@ -137,7 +137,6 @@ class Programme(Component):
         working = np.zeros(ctx.calendar.days, dtype=bool)
         working[self.working_days(ctx.calendar)] = True
         self._working: list[bool] = working.tolist()  # a list: asked every day, indexed from Python
-        self._positions: dict[tuple[int, str], list[np.ndarray]] = {}
         self._slots: dict[tuple[int, str], np.ndarray] = {}
         self.network = ctx.queues  # its array of all waiting people exists once it has started
         self.teams = [Team(self, k, ctx.streams(f"outreach.{spec.name}.team{k}")) for k in range(spec.teams)]
@@ -154,14 +153,6 @@ class Programme(Component):
         if found is None:
             segs = self.targets[key]
             found = self._slots[key] = np.array([q.slots(segs) for q in queues]).reshape(len(queues), -1)
-        return found
-
-    def positions(self, district: int, venue: str, queues: list[Queue]) -> list[np.ndarray]:
-        """Where a visit's target segments sit in each of the district's `queues` (computed once)."""
-        key = (district, venue)
-        found = self._positions.get(key)
-        if found is None:
-            found = self._positions[key] = [q.position[self.targets[key]] for q in queues]
         return found
 
     def step(self, day: int, ctx: Context) -> None:
